@@ -1,0 +1,141 @@
+/**
+ * AWS JSON 1.1 over node:http (dependencies.md §5: a framework costs 15–43% throughput and we would
+ * override its body parsing anyway).
+ *
+ * Order of checks for `POST /` (each failure is an AWS-shaped JSON error, never a crash):
+ *   1. body larger than maxBodyBytes              → 413 RequestEntityTooLargeException
+ *   2. SigV4 (auth/sigv4.ts, its own ordered list) → 403 MissingAuthenticationToken / IncompleteSignature /
+ *                                                    InvalidSignature / UnrecognizedClient / ExpiredToken
+ *   3. X-Amz-Target `secretsmanager.<Op>`         → 400 UnknownOperationException
+ *   4. JSON body                                   → 400 SerializationException
+ *   5. model validation (api/validate.ts)          → 400 SerializationException / ValidationException
+ *   6. the operation                               → its own AwsErrors; anything else → 500 InternalServiceError
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { AwsError } from '../domain/errors.js';
+import { SigV4Verifier } from '../auth/sigv4.js';
+import type { Services } from '../app-services.js';
+import { isOperationName } from './model.js';
+import { validateInput } from './validate.js';
+import { OPERATIONS } from './operations/index.js';
+import type { Wire } from './wire.js';
+import type { Logger } from '../logger.js';
+
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+const TARGET_PREFIX = 'secretsmanager.';
+
+export interface ProtocolOptions {
+  services: Services;
+  maxBodyBytes: number;
+  logger: Logger;
+  now?: () => number;
+  /** Extra routes (health, reset, …) tried before the AWS protocol; return true if handled. */
+  routes?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
+}
+
+function send(res: ServerResponse, status: number, body: Wire, requestId: string, errorCode?: string): void {
+  const text = JSON.stringify(body);
+  const headers: Record<string, string | number> = {
+    'content-type': CONTENT_TYPE,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': requestId,
+  };
+  if (errorCode !== undefined) headers['x-amzn-errortype'] = errorCode;
+  res.writeHead(status, headers);
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, e: AwsError, requestId: string): void {
+  send(res, e.status, { __type: e.code, Message: e.message }, requestId, e.code);
+}
+
+/** Reads the body up to `limit` bytes; resolves undefined if it is larger (the rest is drained). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      req.resume();
+      resolve(undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) over = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? undefined : chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function createProtocolHandler(opts: ProtocolOptions) {
+  const { services, logger } = opts;
+  const verifier = new SigV4Verifier({
+    lookup: (id) => services.credentials.lookup(id),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const started = process.hrtime.bigint();
+    let op = '-';
+    let code: string | undefined;
+    try {
+      const body = await readBody(req, opts.maxBodyBytes);
+      if (body === undefined) {
+        throw new AwsError('RequestEntityTooLargeException', `Request body is larger than ${opts.maxBodyBytes} bytes.`);
+      }
+      if (opts.routes && (await opts.routes(req, res, body))) return;
+      if (req.method !== 'POST') throw new AwsError('MethodNotAllowedException', `Method ${req.method ?? ''} is not allowed; send POST /.`);
+
+      const authz = req.headers.authorization;
+      const keyMatch = typeof authz === 'string' ? /Credential=([^/,\s]+)\//.exec(authz) : null;
+      if (keyMatch?.[1] !== undefined) await services.credentials.prefetch(keyMatch[1]);
+      const caller = verifier.verify({ method: req.method, url: req.url ?? '/', rawHeaders: req.rawHeaders, body });
+
+      const target = req.headers['x-amz-target'];
+      const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+      if (!isOperationName(name)) {
+        throw new AwsError('UnknownOperationException', typeof target === 'string' ? `Unknown operation ${target}` : 'Missing X-Amz-Target header.');
+      }
+      op = name;
+      let input: unknown;
+      try {
+        input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new AwsError('SerializationException', 'The request body is not valid JSON.');
+      }
+      validateInput(name, input);
+      const operation = OPERATIONS[name];
+      const out = await operation.handle(
+        {
+          scope: { accountId: caller.credential.accountId, region: caller.region },
+          caller: { accessKeyId: caller.accessKeyId, accountId: caller.credential.accountId, principalArn: caller.credential.principalArn },
+          requestId,
+          sourceIp: req.socket.remoteAddress ?? '',
+          services,
+        },
+        (input ?? {}) as Wire,
+      );
+      send(res, 200, out, requestId);
+    } catch (e) {
+      if (e instanceof AwsError) {
+        code = e.code;
+        if (e.status >= 500) logger.error({ requestId, op, code, message: e.message });
+        if (!res.headersSent) sendError(res, e, requestId);
+      } else {
+        code = 'InternalServiceError';
+        // Never the error's text from below: it could quote input. Log the stack only.
+        logger.error({ requestId, op, code, error: e instanceof Error ? (e.stack ?? e.name) : 'non-error thrown' });
+        if (!res.headersSent) sendError(res, new AwsError('InternalServiceError', 'An internal error occurred.'), requestId);
+      }
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.request({ requestId, op, status: res.statusCode, code, ms });
+    }
+  };
+}

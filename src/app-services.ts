@@ -1,0 +1,10 @@
+/** The services an operation may use; built in app.ts, the only place that wires the pieces together. */
+import type { SecretsService } from './service/secrets.js';
+import type { Kms } from './service/kms.js';
+import type { CredentialService } from './auth/credentials.js';
+
+export interface Services {
+  secrets: SecretsService;
+  kms: Kms;
+  credentials: CredentialService;
+}

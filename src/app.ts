@@ -1,0 +1,135 @@
+/**
+ * The only place that wires the pieces together: store, keyring, KMS keys, credentials, services, the
+ * HTTP(S) server and background work.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { loadMasterKeyring } from './crypto/keyring.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+import { createKms } from './service/kms.js';
+import { createSecretsService } from './service/secrets.js';
+import { createCredentialService } from './auth/credentials.js';
+import { createProtocolHandler } from './api/protocol.js';
+import { createLogger, type Logger } from './logger.js';
+import type { Services } from './app-services.js';
+
+export interface App {
+  server: Server;
+  services: Services;
+  store: Store;
+  logger: Logger;
+  /** Set once listening. */
+  url: string;
+  admin: { accessKeyId: string; secretAccessKey?: string; created: boolean };
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  env?: NodeJS.ProcessEnv;
+  clock?: () => number;
+  logger?: Logger;
+}
+
+export async function createApp(config: Readonly<Config>, opts: AppOptions = {}): Promise<App> {
+  const env = opts.env ?? process.env;
+  const clock = opts.clock ?? Date.now;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  if (config.dataDir !== undefined) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const { keyring, created } = loadMasterKeyring({
+    ...(env.ROTOR_MASTER_KEY !== undefined ? { envValue: env.ROTOR_MASTER_KEY } : {}),
+    ...(config.masterKeyFile !== undefined ? { keyFile: config.masterKeyFile } : {}),
+    ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}),
+  });
+  if (created !== undefined) logger.info({ msg: 'generated a new master key', file: created });
+  const store: Store = new SqliteStore({
+    path: config.dataDir !== undefined ? `${config.dataDir}/rotor.db` : ':memory:',
+    synchronous: config.synchronous,
+  });
+  const kms = createKms({ store, keyring });
+  await kms.ensureKeys(config.kmsKeys, clock());
+  const tokenKey = Buffer.from(await store.initMeta('pagination-token-key', randomBytes(32).toString('base64')), 'base64');
+  const secrets = createSecretsService({
+    store,
+    kms,
+    clock,
+    tokenKey,
+    retention: { maxVersions: config.retention.maxVersions, minAgeMs: config.retention.minAgeHours * 3600_000 },
+  });
+  const credentials = createCredentialService({ store, keyring, clock });
+  for (const k of config.credentials) await credentials.put(k);
+  const admin = await credentials.bootstrapAdmin({
+    accountId: config.accountId,
+    ...(env.ROTOR_ADMIN_ACCESS_KEY_ID !== undefined ? { envKeyId: env.ROTOR_ADMIN_ACCESS_KEY_ID } : {}),
+    ...(env.ROTOR_ADMIN_SECRET_ACCESS_KEY !== undefined ? { envSecret: env.ROTOR_ADMIN_SECRET_ACCESS_KEY } : {}),
+  });
+  const services: Services = { secrets, kms, credentials };
+
+  const routes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok' }));
+      return true;
+    }
+    if (req.method === 'POST' && path === '/_rotor/reset') {
+      if (!config.enableReset) return false;
+      await store.reset();
+      logger.warn({ msg: 'state reset through /_rotor/reset' });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ reset: true }));
+      return true;
+    }
+    return false;
+  };
+  const handler = createProtocolHandler({ services, maxBodyBytes: config.maxBodyBytes, logger, routes, now: clock });
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    handler(req, res).catch((e: unknown) => {
+      logger.error({ msg: 'unhandled request failure', error: e instanceof Error ? e.name : 'unknown' });
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  };
+  const server =
+    config.tlsCert !== undefined && config.tlsKey !== undefined
+      ? createHttpsServer({ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }, listener)
+      : createHttpServer(listener);
+  server.keepAliveTimeout = 65_000;
+
+  const purgeTimer = setInterval(() => {
+    secrets.purgeDue().catch((e: unknown) => logger.error({ msg: 'purge failed', error: e instanceof Error ? e.message : 'unknown' }));
+  }, config.purgeIntervalMs);
+  purgeTimer.unref();
+
+  const app: App = {
+    server,
+    services,
+    store,
+    logger,
+    url: '',
+    admin,
+    async close() {
+      clearInterval(purgeTimer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await store.close();
+    },
+  };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      const a = server.address() as AddressInfo;
+      const scheme = config.tlsCert !== undefined ? 'https' : 'http';
+      const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+      app.url = `${scheme}://${host}:${a.port}`;
+      resolve();
+    });
+  });
+  return app;
+}

@@ -1,0 +1,124 @@
+/**
+ * Configuration: parsed once at start from (lowest to highest precedence) defaults, a JSON config file,
+ * environment variables and command-line flags; validated; frozen. Every option is documented in the
+ * README's configuration table. Rotor's own keys never have defaults: they are generated on first start.
+ */
+import { readFileSync } from 'node:fs';
+import type { DeclaredKey } from './auth/credentials.js';
+import type { KmsKeySpec } from './service/kms.js';
+import type { LogLevel } from './logger.js';
+
+export interface Config {
+  host: string;
+  port: number;
+  /** undefined ⇒ in-memory (nothing persisted). */
+  dataDir: string | undefined;
+  accountId: string;
+  synchronous: 'FULL' | 'NORMAL';
+  tlsCert?: string;
+  tlsKey?: string;
+  masterKeyFile?: string;
+  enableReset: boolean;
+  maxBodyBytes: number;
+  logLevel: LogLevel;
+  retention: { maxVersions: number; minAgeHours: number };
+  purgeIntervalMs: number;
+  credentials: DeclaredKey[];
+  kmsKeys: KmsKeySpec[];
+}
+
+export interface ConfigInput {
+  host?: string;
+  port?: number | string;
+  dataDir?: string;
+  memory?: boolean;
+  accountId?: string;
+  synchronous?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  masterKeyFile?: string;
+  enableReset?: boolean;
+  maxBodyBytes?: number | string;
+  logLevel?: string;
+  retention?: { maxVersions?: number; minAgeHours?: number };
+  purgeIntervalMs?: number | string;
+  credentials?: DeclaredKey[];
+  kmsKeys?: KmsKeySpec[];
+}
+
+export class ConfigError extends Error {}
+
+function int(v: number | string | undefined, name: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+export function readConfigFile(path: string): ConfigInput {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError('the config file must hold a JSON object');
+    return v as ConfigInput;
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`config file ${path} is not valid JSON`);
+  }
+}
+
+export function envConfig(env: NodeJS.ProcessEnv): ConfigInput {
+  const c: ConfigInput = {};
+  if (env.ROTOR_HOST) c.host = env.ROTOR_HOST;
+  if (env.ROTOR_PORT) c.port = env.ROTOR_PORT;
+  if (env.ROTOR_DATA_DIR) c.dataDir = env.ROTOR_DATA_DIR;
+  if (env.ROTOR_ACCOUNT_ID) c.accountId = env.ROTOR_ACCOUNT_ID;
+  if (env.ROTOR_LOG_LEVEL) c.logLevel = env.ROTOR_LOG_LEVEL;
+  if (env.ROTOR_ENABLE_RESET === '1' || env.ROTOR_ENABLE_RESET === 'true') c.enableReset = true;
+  return c;
+}
+
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export function buildConfig(...layers: ConfigInput[]): Readonly<Config> {
+  const m: ConfigInput = {};
+  for (const l of layers) for (const [k, v] of Object.entries(l)) if (v !== undefined) (m as Record<string, unknown>)[k] = v;
+  const accountId = m.accountId ?? '000000000000';
+  if (!/^\d{12}$/.test(accountId)) throw new ConfigError('accountId must be 12 digits');
+  const sync = (m.synchronous ?? 'FULL').toUpperCase();
+  if (sync !== 'FULL' && sync !== 'NORMAL') throw new ConfigError('synchronous must be FULL or NORMAL');
+  const logLevel = (m.logLevel ?? 'info') as LogLevel;
+  if (!LEVELS.includes(logLevel)) throw new ConfigError(`logLevel must be one of ${LEVELS.join(', ')}`);
+  if ((m.tlsCert === undefined) !== (m.tlsKey === undefined)) throw new ConfigError('tlsCert and tlsKey go together');
+  for (const k of m.credentials ?? []) {
+    if (!/^[A-Z0-9]{16,128}$/.test(k.accessKeyId) || typeof k.secretAccessKey !== 'string' || k.secretAccessKey.length < 16 || !/^\d{12}$/.test(k.accountId)) {
+      throw new ConfigError('each credentials entry needs accessKeyId (A-Z0-9, 16+), secretAccessKey (16+ chars) and a 12-digit accountId');
+    }
+  }
+  const c: Config = {
+    host: m.host ?? '127.0.0.1',
+    port: int(m.port, 'port', 0, 65535) ?? 4599,
+    dataDir: m.memory === true ? undefined : (m.dataDir ?? '.rotor'),
+    accountId,
+    synchronous: sync,
+    enableReset: m.enableReset ?? false,
+    maxBodyBytes: int(m.maxBodyBytes, 'maxBodyBytes', 1024, 64 * 1024 * 1024) ?? 1024 * 1024,
+    logLevel,
+    retention: {
+      maxVersions: int(m.retention?.maxVersions, 'retention.maxVersions', 2, 100000) ?? 100,
+      minAgeHours: m.retention?.minAgeHours ?? 24,
+    },
+    purgeIntervalMs: int(m.purgeIntervalMs, 'purgeIntervalMs', 10, 86_400_000) ?? 60_000,
+    credentials: m.credentials ?? [],
+    kmsKeys: (m.kmsKeys ?? []).map((k) => ({ ...k, accountId: k.accountId ?? accountId })),
+  };
+  if (m.tlsCert !== undefined) c.tlsCert = m.tlsCert;
+  if (m.tlsKey !== undefined) c.tlsKey = m.tlsKey;
+  if (m.masterKeyFile !== undefined) c.masterKeyFile = m.masterKeyFile;
+  return Object.freeze(c);
+}
