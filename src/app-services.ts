@@ -2,9 +2,11 @@
 import type { SecretsService } from './service/secrets.js';
 import type { Kms } from './service/kms.js';
 import type { CredentialService } from './auth/credentials.js';
+import type { RotationService } from './service/rotation.js';
 
 export interface Services {
   secrets: SecretsService;
   kms: Kms;
   credentials: CredentialService;
+  rotation: RotationService;
 }

@@ -17,6 +17,9 @@ import { createCredentialService } from './auth/credentials.js';
 import { createProtocolHandler } from './api/protocol.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Services } from './app-services.js';
+import { createRotationService } from './service/rotation.js';
+import { createRotationEngine, type RotationEngine } from './rotation/engine.js';
+import type { FunctionInvoker } from './functions/types.js';
 
 export interface App {
   server: Server;
@@ -33,6 +36,7 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv;
   clock?: () => number;
   logger?: Logger;
+  functions?: FunctionInvoker;
 }
 
 export async function createApp(config: Readonly<Config>, opts: AppOptions = {}): Promise<App> {
@@ -53,11 +57,19 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
   const kms = createKms({ store, keyring });
   await kms.ensureKeys(config.kmsKeys, clock());
   const tokenKey = Buffer.from(await store.initMeta('pagination-token-key', randomBytes(32).toString('base64')), 'base64');
+  let engine: RotationEngine | undefined;
+  let rotationRef: ReturnType<typeof createRotationService> | undefined;
+  const onEvent = (name: string, _s: unknown, detail?: Record<string, string>) => {
+    if (name === 'RotationAbandoned' && detail?.runId !== undefined) {
+      rotationRef?.finishRun(detail.runId, 'abandoned', 'A new AWSCURRENT version was created during the rotation.').catch(() => undefined);
+    }
+  };
   const secrets = createSecretsService({
     store,
     kms,
     clock,
     tokenKey,
+    onEvent,
     retention: { maxVersions: config.retention.maxVersions, minAgeMs: config.retention.minAgeHours * 3600_000 },
   });
   const credentials = createCredentialService({ store, keyring, clock });
@@ -67,7 +79,14 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
     ...(env.ROTOR_ADMIN_ACCESS_KEY_ID !== undefined ? { envKeyId: env.ROTOR_ADMIN_ACCESS_KEY_ID } : {}),
     ...(env.ROTOR_ADMIN_SECRET_ACCESS_KEY !== undefined ? { envSecret: env.ROTOR_ADMIN_SECRET_ACCESS_KEY } : {}),
   });
-  const services: Services = { secrets, kms, credentials };
+  const functions: FunctionInvoker = opts.functions ?? {
+    canSecretsManagerInvoke: async () => false,
+    invoke: async () => ({ ok: false, payload: '', logs: '', durationMs: 0, errorMessage: 'No function registry.' }),
+  };
+  const rotation = createRotationService({ store, secrets, kms, functions, clock, onEvent, wake: () => engine?.wake() });
+  rotationRef = rotation;
+  engine = createRotationEngine({ store, rotation, functions, clock, logger, onEvent, ...config.rotation });
+  const services: Services = { secrets, kms, credentials, rotation };
 
   const routes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = (req.url ?? '/').split('?')[0];
@@ -113,6 +132,7 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
     admin,
     async close() {
       clearInterval(purgeTimer);
+      await engine?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -128,6 +148,7 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
       const scheme = config.tlsCert !== undefined ? 'https' : 'http';
       const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
       app.url = `${scheme}://${host}:${a.port}`;
+      engine?.start();
       resolve();
     });
   });

@@ -23,8 +23,21 @@ export interface Config {
   logLevel: LogLevel;
   retention: { maxVersions: number; minAgeHours: number };
   purgeIntervalMs: number;
+  rotation: RotationConfig;
   credentials: DeclaredKey[];
   kmsKeys: KmsKeySpec[];
+}
+
+export interface RotationConfig {
+  /** How often the engine looks for due jobs and scheduled rotations (it is also woken at once by RotateSecret). */
+  pollMs: number;
+  /** A step's lease; renewed while the step runs, so a dead node's job is taken over this long after it died. */
+  leaseMs: number;
+  /** Attempts of a whole rotation before it is left failed (AWS: "multiple times", undocumented). */
+  maxAttempts: number;
+  /** Back-off before attempt n+1: base · 2^(n-1), at most max. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
 }
 
 export interface ConfigInput {
@@ -42,6 +55,7 @@ export interface ConfigInput {
   logLevel?: string;
   retention?: { maxVersions?: number; minAgeHours?: number };
   purgeIntervalMs?: number | string;
+  rotation?: Partial<RotationConfig>;
   credentials?: DeclaredKey[];
   kmsKeys?: KmsKeySpec[];
 }
@@ -114,6 +128,13 @@ export function buildConfig(...layers: ConfigInput[]): Readonly<Config> {
       minAgeHours: m.retention?.minAgeHours ?? 24,
     },
     purgeIntervalMs: int(m.purgeIntervalMs, 'purgeIntervalMs', 10, 86_400_000) ?? 60_000,
+    rotation: {
+      pollMs: int(m.rotation?.pollMs, 'rotation.pollMs', 10, 3_600_000) ?? 1000,
+      leaseMs: int(m.rotation?.leaseMs, 'rotation.leaseMs', 100, 3_600_000) ?? 30_000,
+      maxAttempts: int(m.rotation?.maxAttempts, 'rotation.maxAttempts', 1, 100) ?? 5,
+      backoffBaseMs: int(m.rotation?.backoffBaseMs, 'rotation.backoffBaseMs', 0, 86_400_000) ?? 30_000,
+      backoffMaxMs: int(m.rotation?.backoffMaxMs, 'rotation.backoffMaxMs', 0, 86_400_000) ?? 3_600_000,
+    },
     credentials: m.credentials ?? [],
     kmsKeys: (m.kmsKeys ?? []).map((k) => ({ ...k, accountId: k.accountId ?? accountId })),
   };

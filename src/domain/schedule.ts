@@ -480,7 +480,7 @@ export function nextRotationDate(w: Window): number {
   return w.end - 1000;
 }
 
-/** Mean of the (truncated) exponential minute distribution, in minutes. */
+/** Scale (1/rate) of the truncated exponential minute distribution, in minutes. */
 const MINUTE_SCALE = 10;
 
 /**

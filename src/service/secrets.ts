@@ -29,6 +29,7 @@ import {
 } from '../domain/types.js';
 import type { SortBy, Store, ValueWrite } from '../store/store.js';
 import type { Kms } from './kms.js';
+import { withSchedule } from '../domain/next-rotation.js';
 
 export interface SecretsDeps {
   store: Store;
@@ -39,8 +40,10 @@ export interface SecretsDeps {
   retention?: RetentionPolicy;
   /** HMAC key for pagination tokens (from the store's meta table, so all nodes agree). */
   tokenKey: Buffer;
-  /** Hook for lifecycle events (audit trail, issue 11). */
+  /** Hook for lifecycle events (audit trail, issue 11; the rotation history listens for RotationAbandoned). */
   onEvent?: (name: string, s: SecretState, detail?: Record<string, string>) => void;
+  /** [0,1) source for the scheduler's random start inside a rotation window. */
+  random?: () => number;
 }
 
 export interface ValueInput {
@@ -89,7 +92,34 @@ interface Mutation<T> {
   addValues?: ValueWrite[];
   deleteVersionIds?: string[];
   purge?: boolean;
-  events?: string[];
+  events?: { name: string; detail?: Record<string, string> }[];
+}
+
+/**
+ * After a change by a user (not by the rotation engine): if AWSCURRENT moved, that counts as a rotation for
+ * the schedule (spec §8.10), and a new AWSCURRENT abandons a rotation in progress (spec §8.13).
+ */
+function afterManualChange(
+  before: SecretState,
+  after: SecretState,
+  now: number,
+  random: () => number,
+  abandoned: boolean,
+): { next: SecretState; events: { name: string; detail?: Record<string, string> }[] } {
+  const was = before.versions.find((v) => v.stages.includes(AWSCURRENT))?.id;
+  const is = after.versions.find((v) => v.stages.includes(AWSCURRENT))?.id;
+  let next = after;
+  const events: { name: string; detail?: Record<string, string> }[] = [];
+  if (abandoned && next.rotationJob) {
+    events.push({ name: 'RotationAbandoned', detail: { runId: next.rotationJob.runId } });
+    next = { ...next };
+    delete next.rotationJob;
+  }
+  if (was !== is) {
+    next = { ...next, currentChangedAt: now };
+    if (next.rotationEnabled === true) next = withSchedule(next, now, random);
+  }
+  return { next, events };
 }
 
 export function createSecretsService(deps: SecretsDeps) {
@@ -98,6 +128,7 @@ export function createSecretsService(deps: SecretsDeps) {
   const newId = deps.newId ?? randomUUID;
   const retention = deps.retention ?? DEFAULT_RETENTION;
   const emit = deps.onEvent ?? (() => undefined);
+  const random = deps.random ?? Math.random;
 
   /** Step 3–4 of the common order (spec §4): name check for non-ARN ids, then resolution. */
   async function find(scope: Scope, secretId: string): Promise<SecretState | undefined> {
@@ -137,7 +168,7 @@ export function createSecretsService(deps: SecretsDeps) {
       if (!m.next) return m.result;
       const next: SecretState = { ...m.next, revision: current.revision + 1 };
       if (await store.commitSecret(next, current.revision, m.addValues ?? [], m.deleteVersionIds ?? [])) {
-        for (const e of m.events ?? []) emit(e, next);
+        for (const e of m.events ?? []) emit(e.name, next, e.detail);
         return m.result;
       }
     }
@@ -158,7 +189,12 @@ export function createSecretsService(deps: SecretsDeps) {
     value: SecretValue,
     stages: readonly string[] | undefined,
     now: number,
-  ): Promise<{ next: SecretState; addValues: ValueWrite[]; deleteVersionIds: string[]; abandoned: boolean }> {
+  ): Promise<{
+    next: SecretState;
+    addValues: ValueWrite[];
+    deleteVersionIds: string[];
+    events: { name: string; detail?: Record<string, string> }[];
+  }> {
     if (!findVersion(s, versionId)) checkVersionQuota(s, now, retention);
     const key = await kms.resolve(scope(s), s.kmsKeyId, now);
     const sealed = await kms.seal(key.arn, s.arn, versionId, value);
@@ -169,7 +205,8 @@ export function createSecretsService(deps: SecretsDeps) {
     );
     state.lastChangedAt = now;
     const kept = applyRetention(state, now, retention);
-    return { next: kept.state, addValues: [{ versionId, value: sealed }], deleteVersionIds: kept.purged, abandoned: abandonedRotation };
+    const m = afterManualChange(s, kept.state, now, random, abandonedRotation);
+    return { next: m.next, addValues: [{ versionId, value: sealed }], deleteVersionIds: kept.purged, events: m.events };
   }
 
   function scope(s: SecretState): Scope {
@@ -378,7 +415,7 @@ export function createSecretsService(deps: SecretsDeps) {
         next: r.next,
         addValues: r.addValues,
         deleteVersionIds: r.deleteVersionIds,
-        events: r.abandoned ? ['RotationAbandoned'] : [],
+        events: r.events,
       };
     });
   }
@@ -436,7 +473,7 @@ export function createSecretsService(deps: SecretsDeps) {
         next,
         addValues: r.addValues,
         deleteVersionIds: r.deleteVersionIds,
-        events: r.abandoned ? ['RotationAbandoned'] : [],
+        events: r.events,
       };
     });
   }
@@ -453,7 +490,8 @@ export function createSecretsService(deps: SecretsDeps) {
       const now = clock();
       next.lastChangedAt = now;
       const kept = applyRetention(next, now, retention);
-      return { result: kept.state, next: kept.state, deleteVersionIds: kept.purged };
+      const m = afterManualChange(s, kept.state, now, random, false);
+      return { result: m.next, next: m.next, deleteVersionIds: kept.purged };
     });
   }
 
@@ -623,7 +661,7 @@ export function createSecretsService(deps: SecretsDeps) {
       const next = structuredClone(s);
       next.deletedAt = now + days * 86_400_000;
       next.lastChangedAt = now;
-      return { result: { arn: s.arn, name: s.name, deletionDate: next.deletedAt }, next, events: ['DeleteSecret'] };
+      return { result: { arn: s.arn, name: s.name, deletionDate: next.deletedAt }, next, events: [{ name: 'DeleteSecret' }] };
     });
   }
 
@@ -634,7 +672,7 @@ export function createSecretsService(deps: SecretsDeps) {
       const next = structuredClone(s);
       delete next.deletedAt;
       next.lastChangedAt = clock();
-      return { result: next, next, events: ['RestoreSecret'] };
+      return { result: next, next, events: [{ name: 'RestoreSecret' }] };
     });
   }
 

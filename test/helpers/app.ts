@@ -8,6 +8,7 @@ import { createApp, type App } from '../../src/app.js';
 import { buildConfig, type ConfigInput } from '../../src/config.js';
 import { signRequest } from '../../src/auth/sigv4.js';
 import { createLogger } from '../../src/logger.js';
+import type { FunctionInvoker } from '../../src/functions/types.js';
 
 export const TEST_KEY_ID = 'AKIATESTROTOR0000001';
 export const TEST_SECRET = 'testsecretkey0000000000000000000000000001';
@@ -30,7 +31,9 @@ export interface RawResponse {
   headers: Headers;
 }
 
-export async function startTestApp(overrides: ConfigInput & { clock?: () => number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: ConfigInput & { clock?: () => number; functions?: FunctionInvoker } = {},
+): Promise<TestApp> {
   const external = process.env.ROTOR_TEST_ENDPOINT;
   let app: App | undefined;
   let endpoint: string;
@@ -41,12 +44,13 @@ export async function startTestApp(overrides: ConfigInput & { clock?: () => numb
     keyId = process.env.ROTOR_TEST_ACCESS_KEY_ID ?? keyId;
     secret = process.env.ROTOR_TEST_SECRET_ACCESS_KEY ?? secret;
   } else {
-    const { clock, ...cfg } = overrides;
+    const { clock, functions, ...cfg } = overrides;
     const config = buildConfig({ memory: true, port: 0, accountId: TEST_ACCOUNT, logLevel: 'silent', ...cfg });
     app = await createApp(config, {
       env: { ROTOR_ADMIN_ACCESS_KEY_ID: TEST_KEY_ID, ROTOR_ADMIN_SECRET_ACCESS_KEY: TEST_SECRET },
       logger: createLogger('silent'),
       ...(clock ? { clock } : {}),
+      ...(functions ? { functions } : {}),
     });
     endpoint = app.url;
   }

@@ -1,11 +1,11 @@
-import { err } from '../../domain/errors.js';
-import type { Operation } from '../operation.js';
+import { typed, type Operation } from '../operation.js';
+import { compact } from '../wire.js';
 
-/** Not implemented yet: answered with a clear error instead of pretending (see its issue). */
 export const cancelRotateSecret: Operation = {
   name: 'CancelRotateSecret',
   action: 'secretsmanager:CancelRotateSecret',
-  async handle() {
-    throw err.invalidRequest('CancelRotateSecret is not supported by this Rotor server yet.');
+  async handle(ctx, raw) {
+    const r = await ctx.services.rotation.cancelRotateSecret(ctx.scope, typed<{ SecretId: string }>(raw).SecretId);
+    return compact({ ARN: r.secret.arn, Name: r.secret.name, VersionId: r.versionId });
   },
 };
