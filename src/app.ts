@@ -105,7 +105,8 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
     }
     return false;
   };
-  const handler = createProtocolHandler({ services, maxBodyBytes: config.maxBodyBytes, logger, routes, now: clock });
+  // Signatures are checked against the real time even when tests give the domain a fake clock.
+  const handler = createProtocolHandler({ services, maxBodyBytes: config.maxBodyBytes, logger, routes });
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     handler(req, res).catch((e: unknown) => {
       logger.error({ msg: 'unhandled request failure', error: e instanceof Error ? e.name : 'unknown' });

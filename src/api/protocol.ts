@@ -19,11 +19,25 @@ import type { Services } from '../app-services.js';
 import { isOperationName } from './model.js';
 import { validateInput } from './validate.js';
 import { OPERATIONS } from './operations/index.js';
+import { EXTENSIONS, isExtension } from './extensions/list-rotation-runs.js';
 import type { Wire } from './wire.js';
 import type { Logger } from '../logger.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const TARGET_PREFIX = 'secretsmanager.';
+/** Rotor's own operations (api/extensions), e.g. rotor.ListRotationRuns. */
+const ROTOR_PREFIX = 'rotor.';
+
+function parseJsonObject(body: Buffer): Wire {
+  let v: unknown;
+  try {
+    v = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new AwsError('SerializationException', 'The request body is not valid JSON.');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new AwsError('SerializationException', 'The request body must be a JSON object.');
+  return v as Wire;
+}
 
 export interface ProtocolOptions {
   services: Services;
@@ -98,6 +112,21 @@ export function createProtocolHandler(opts: ProtocolOptions) {
       const caller = verifier.verify({ method: req.method, url: req.url ?? '/', rawHeaders: req.rawHeaders, body });
 
       const target = req.headers['x-amz-target'];
+      const ctx = {
+        scope: { accountId: caller.credential.accountId, region: caller.region },
+        caller: { accessKeyId: caller.accessKeyId, accountId: caller.credential.accountId, principalArn: caller.credential.principalArn },
+        requestId,
+        sourceIp: req.socket.remoteAddress ?? '',
+        services,
+      };
+      if (typeof target === 'string' && target.startsWith(ROTOR_PREFIX)) {
+        const ext = target.slice(ROTOR_PREFIX.length);
+        if (!isExtension(ext)) throw new AwsError('UnknownOperationException', `Unknown operation ${target}`);
+        op = `rotor.${ext}`;
+        const parsed = parseJsonObject(body);
+        send(res, 200, await EXTENSIONS[ext](ctx, parsed), requestId);
+        return;
+      }
       const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
       if (!isOperationName(name)) {
         throw new AwsError('UnknownOperationException', typeof target === 'string' ? `Unknown operation ${target}` : 'Missing X-Amz-Target header.');
@@ -111,16 +140,7 @@ export function createProtocolHandler(opts: ProtocolOptions) {
       }
       validateInput(name, input);
       const operation = OPERATIONS[name];
-      const out = await operation.handle(
-        {
-          scope: { accountId: caller.credential.accountId, region: caller.region },
-          caller: { accessKeyId: caller.accessKeyId, accountId: caller.credential.accountId, principalArn: caller.credential.principalArn },
-          requestId,
-          sourceIp: req.socket.remoteAddress ?? '',
-          services,
-        },
-        (input ?? {}) as Wire,
-      );
+      const out = await operation.handle(ctx, (input ?? {}) as Wire);
       send(res, 200, out, requestId);
     } catch (e) {
       if (e instanceof AwsError) {
