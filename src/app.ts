@@ -20,6 +20,7 @@ import type { Services } from './app-services.js';
 import { createRotationService } from './service/rotation.js';
 import { createRotationEngine, type RotationEngine } from './rotation/engine.js';
 import type { FunctionInvoker } from './functions/types.js';
+import { createFunctionRegistry, LAMBDA_PATH_PREFIX } from './functions/registry.js';
 
 export interface App {
   server: Server;
@@ -50,10 +51,11 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
     ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}),
   });
   if (created !== undefined) logger.info({ msg: 'generated a new master key', file: created });
-  const store: Store = new SqliteStore({
+  const sqlite = new SqliteStore({
     path: config.dataDir !== undefined ? `${config.dataDir}/rotor.db` : ':memory:',
     synchronous: config.synchronous,
   });
+  const store: Store = sqlite;
   const kms = createKms({ store, keyring });
   await kms.ensureKeys(config.kmsKeys, clock());
   const tokenKey = Buffer.from(await store.initMeta('pagination-token-key', randomBytes(32).toString('base64')), 'base64');
@@ -79,10 +81,16 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
     ...(env.ROTOR_ADMIN_ACCESS_KEY_ID !== undefined ? { envKeyId: env.ROTOR_ADMIN_ACCESS_KEY_ID } : {}),
     ...(env.ROTOR_ADMIN_SECRET_ACCESS_KEY !== undefined ? { envSecret: env.ROTOR_ADMIN_SECRET_ACCESS_KEY } : {}),
   });
-  const functions: FunctionInvoker = opts.functions ?? {
-    canSecretsManagerInvoke: async () => false,
-    invoke: async () => ({ ok: false, payload: '', logs: '', durationMs: 0, errorMessage: 'No function registry.' }),
-  };
+  let url = '';
+  const registry = createFunctionRegistry({
+    db: sqlite.db,
+    credentials,
+    clock,
+    dataDir: config.dataDir,
+    endpointUrl: () => url,
+    logger,
+  });
+  const functions: FunctionInvoker = opts.functions ?? registry;
   const rotation = createRotationService({ store, secrets, kms, functions, clock, onEvent, wake: () => engine?.wake() });
   rotationRef = rotation;
   engine = createRotationEngine({ store, rotation, functions, clock, logger, onEvent, ...config.rotation });
@@ -95,6 +103,7 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
       res.end(JSON.stringify({ status: 'ok' }));
       return true;
     }
+    if (req.method === 'GET' && (await registry.handleCodeDownload(req, res))) return true;
     if (req.method === 'POST' && path === '/_rotor/reset') {
       if (!config.enableReset) return false;
       await store.reset();
@@ -106,7 +115,13 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
     return false;
   };
   // Signatures are checked against the real time even when tests give the domain a fake clock.
-  const handler = createProtocolHandler({ services, maxBodyBytes: config.maxBodyBytes, logger, routes });
+  const handler = createProtocolHandler({
+    services,
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+    routes,
+    lambda: { prefix: LAMBDA_PATH_PREFIX, handle: (req, res, body, caller) => registry.handleHttp(req, res, body, caller) },
+  });
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     handler(req, res).catch((e: unknown) => {
       logger.error({ msg: 'unhandled request failure', error: e instanceof Error ? e.name : 'unknown' });
@@ -134,6 +149,7 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
     async close() {
       clearInterval(purgeTimer);
       await engine?.stop();
+      await registry.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -149,6 +165,7 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
       const scheme = config.tlsCert !== undefined ? 'https' : 'http';
       const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
       app.url = `${scheme}://${host}:${a.port}`;
+      url = app.url;
       engine?.start();
       resolve();
     });

@@ -27,6 +27,8 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const TARGET_PREFIX = 'secretsmanager.';
 /** Rotor's own operations (api/extensions), e.g. rotor.ListRotationRuns. */
 const ROTOR_PREFIX = 'rotor.';
+/** Lambda's own limit for a direct-upload deployment package is 50 MB zipped; base64 adds a third. */
+const LAMBDA_MAX_BODY = 70 * 1024 * 1024;
 
 function parseJsonObject(body: Buffer): Wire {
   let v: unknown;
@@ -44,6 +46,11 @@ export interface ProtocolOptions {
   maxBodyBytes: number;
   logger: Logger;
   now?: () => number;
+  /** The Lambda REST API served on the same endpoint (functions/registry.ts), for callers signed for 'lambda'. */
+  lambda?: {
+    prefix: string;
+    handle(req: IncomingMessage, res: ServerResponse, body: Buffer, caller: { accountId: string; region: string; principalArn: string }): Promise<void>;
+  };
   /** Extra routes (health, reset, …) tried before the AWS protocol; return true if handled. */
   routes?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
 }
@@ -88,10 +95,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 
 export function createProtocolHandler(opts: ProtocolOptions) {
   const { services, logger } = opts;
-  const verifier = new SigV4Verifier({
-    lookup: (id) => services.credentials.lookup(id),
-    ...(opts.now ? { now: opts.now } : {}),
-  });
+  const verifierFor = (service: string) =>
+    new SigV4Verifier({
+      lookup: (id) => services.credentials.lookup(id),
+      services: [service],
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+  const verifier = verifierFor('secretsmanager');
+  const lambdaVerifier = verifierFor('lambda');
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
@@ -99,11 +110,28 @@ export function createProtocolHandler(opts: ProtocolOptions) {
     let op = '-';
     let code: string | undefined;
     try {
-      const body = await readBody(req, opts.maxBodyBytes);
+      // Function code (CreateFunction's base64 ZipFile) may be far larger than any Secrets Manager request.
+      const isLambda = opts.lambda !== undefined && (req.url ?? '').startsWith(opts.lambda.prefix);
+      const limit = isLambda ? Math.max(opts.maxBodyBytes, LAMBDA_MAX_BODY) : opts.maxBodyBytes;
+      const body = await readBody(req, limit);
       if (body === undefined) {
-        throw new AwsError('RequestEntityTooLargeException', `Request body is larger than ${opts.maxBodyBytes} bytes.`);
+        throw new AwsError('RequestEntityTooLargeException', `Request body is larger than ${limit} bytes.`);
       }
       if (opts.routes && (await opts.routes(req, res, body))) return;
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (opts.lambda && path.startsWith(opts.lambda.prefix)) {
+        op = 'lambda';
+        const authz = req.headers.authorization;
+        const keyMatch = typeof authz === 'string' ? /Credential=([^/,\s]+)\//.exec(authz) : null;
+        if (keyMatch?.[1] !== undefined) await services.credentials.prefetch(keyMatch[1]);
+        const caller = lambdaVerifier.verify({ method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body });
+        await opts.lambda.handle(req, res, body, {
+          accountId: caller.credential.accountId,
+          region: caller.region,
+          principalArn: caller.credential.principalArn,
+        });
+        return;
+      }
       if (req.method !== 'POST') throw new AwsError('MethodNotAllowedException', `Method ${req.method ?? ''} is not allowed; send POST /.`);
 
       const authz = req.headers.authorization;
