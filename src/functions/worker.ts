@@ -43,6 +43,8 @@ export interface WorkerOptions {
   timeoutSeconds: number;
   /** Unpacks code, issues credentials and builds the command line (called at each (re)start). */
   prepare: () => Promise<WorkerLaunch>;
+  /** The clock the credential expiry is measured with. */
+  now?: () => number;
   /** Restart when credentials have less than this left (ms). */
   credentialMarginMs?: number;
   /** Time allowed for the bootstrap to load the handler (Lambda's init phase: 10 s). */
@@ -123,7 +125,10 @@ export class FunctionWorker {
       return { ok: false, error: { errorType: 'Runtime.Unknown', errorMessage: 'The function was changed or deleted' }, logs: '' };
     }
     const margin = this.opts.credentialMarginMs ?? 3_600_000;
-    if (this.child && this.credentialsExpireAt - Date.now() < margin) await this.kill();
+    const now = this.opts.now ?? Date.now;
+    // A process that died between invocations (its exit is still being delivered) is waited for.
+    if (this.child && (this.child.exitCode !== null || this.child.signalCode !== null)) await this.exited;
+    if (this.child && this.credentialsExpireAt - now() < margin) await this.kill();
     this.output.begin(inv.requestId);
     if (!this.child) {
       const started = await this.start();
@@ -133,7 +138,7 @@ export class FunctionWorker {
     const line = `${JSON.stringify({
       type: 'invoke',
       requestId: inv.requestId,
-      event: inv.event ?? {},
+      event: inv.event === undefined ? null : inv.event,
       invokedFunctionArn: inv.invokedFunctionArn,
       deadlineMs: Date.now() + this.opts.timeoutSeconds * 1000,
     })}\n`;
