@@ -3,10 +3,12 @@ import type { SecretsService } from './service/secrets.js';
 import type { Kms } from './service/kms.js';
 import type { CredentialService } from './auth/credentials.js';
 import type { RotationService } from './service/rotation.js';
+import type { Store } from './store/store.js';
 
 export interface Services {
   secrets: SecretsService;
   kms: Kms;
   credentials: CredentialService;
   rotation: RotationService;
+  events: Pick<Store, 'appendEvent'> & { list: Store['listEvents'] };
 }

@@ -5,7 +5,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { SecretState, ServiceEvent } from './domain/types.js';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { loadMasterKeyring } from './crypto/keyring.js';
@@ -21,6 +22,18 @@ import { createRotationService } from './service/rotation.js';
 import { createRotationEngine, type RotationEngine } from './rotation/engine.js';
 import type { FunctionInvoker } from './functions/types.js';
 import { createFunctionRegistry, LAMBDA_PATH_PREFIX } from './functions/registry.js';
+
+/** Service events recorded durably (spec §8.18); API-call events arrive with the audit trail (issue 11). */
+const SERVICE_EVENTS = new Set([
+  'RotationStarted',
+  'RotationSucceeded',
+  'RotationFailed',
+  'RotationAbandoned',
+  'TestRotationStarted',
+  'TestRotationSucceeded',
+  'TestRotationFailed',
+  'EndSecretVersionDelete',
+]);
 
 export interface App {
   server: Server;
@@ -61,7 +74,12 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
   const tokenKey = Buffer.from(await store.initMeta('pagination-token-key', randomBytes(32).toString('base64')), 'base64');
   let engine: RotationEngine | undefined;
   let rotationRef: ReturnType<typeof createRotationService> | undefined;
-  const onEvent = (name: string, _s: unknown, detail?: Record<string, string>) => {
+  const onEvent = (name: string, s: SecretState, detail?: Record<string, string>) => {
+    if (SERVICE_EVENTS.has(name)) {
+      const e: ServiceEvent = { eventId: randomUUID(), eventTime: clock(), eventName: name, accountId: s.accountId, region: s.region, secretArn: s.arn };
+      if (detail !== undefined) e.detail = detail;
+      store.appendEvent(e).catch((err: unknown) => logger.error({ msg: 'could not record event', event: name, error: err instanceof Error ? err.message : 'unknown' }));
+    }
     if (name === 'RotationAbandoned' && detail?.runId !== undefined) {
       rotationRef?.finishRun(detail.runId, 'abandoned', 'A new AWSCURRENT version was created during the rotation.').catch(() => undefined);
     }
@@ -94,7 +112,7 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
   const rotation = createRotationService({ store, secrets, kms, functions, clock, onEvent, wake: () => engine?.wake() });
   rotationRef = rotation;
   engine = createRotationEngine({ store, rotation, functions, clock, logger, onEvent, ...config.rotation });
-  const services: Services = { secrets, kms, credentials, rotation };
+  const services: Services = { secrets, kms, credentials, rotation, events: { appendEvent: (e) => store.appendEvent(e), list: (q) => store.listEvents(q) } };
 
   const routes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = (req.url ?? '/').split('?')[0];

@@ -153,3 +153,15 @@ export interface RotationRun {
   steps: RotationStepRecord[];
   error?: string;
 }
+
+/** A service event, shaped like CloudTrail's AwsServiceEvent records for Secrets Manager (spec §8.18). */
+export interface ServiceEvent {
+  eventId: string;
+  eventTime: number;
+  eventName: string;
+  accountId: string;
+  region: string;
+  secretArn?: string;
+  /** e.g. runId, errorMessage — never a secret value or token. */
+  detail?: Record<string, string>;
+}

@@ -7,7 +7,7 @@
  * state with domain/ rules, and writes it with `commitSecret(…, expectedRevision)`, which succeeds only if
  * nobody wrote in between (the service retries on `false`). No correctness depends on a process lock.
  */
-import type { RotationRun, SealedValue, SecretState, Scope } from '../domain/types.js';
+import type { RotationRun, SealedValue, SecretState, Scope, ServiceEvent } from '../domain/types.js';
 
 export type SortBy = 'created-date' | 'last-accessed-date' | 'last-changed-date' | 'name';
 
@@ -84,6 +84,10 @@ export interface Store {
   getRotationRun(runId: string): Promise<RotationRun | undefined>;
   /** Newest first. */
   listRotationRuns(secretArn: string, limit: number): Promise<RotationRun[]>;
+
+  appendEvent(e: ServiceEvent): Promise<void>;
+  /** Newest first; optionally for one secret and/or one event name. */
+  listEvents(q: { scope: Scope; secretArn?: string; eventName?: string; limit: number }): Promise<ServiceEvent[]>;
 
   getCredential(accessKeyId: string): Promise<CredentialRecord | undefined>;
   putCredential(c: CredentialRecord): Promise<void>;

@@ -149,7 +149,7 @@ describe('rotation with the AWS CLI and real functions', () => {
       '--rotation-rules', '{"ScheduleExpression": "cron(0 16 1,15 * ? *)", "Duration": "2h"}']);
     expect(r1).toMatchObject({ ARN: arn, Name: 'e2e/python' });
     const t1 = String(r1.VersionId);
-    const s1 = await until(() => stages(arn), (s) => (s[t1] ?? []).includes('AWSCURRENT'));
+    const s1 = await until(() => stages(arn), (s) => JSON.stringify(s[t1]) === '["AWSCURRENT"]');
     expect(s1[t1]).toEqual(['AWSCURRENT']);
     expect(s1[v1]).toEqual(['AWSPREVIOUS']);
     const value = JSON.parse(String((await ok(['secretsmanager', 'get-secret-value', '--secret-id', arn])).SecretString)) as Record<string, unknown>;
@@ -160,7 +160,7 @@ describe('rotation with the AWS CLI and real functions', () => {
     await until(() => stages(arn), (s) => (s[String(r2.VersionId)] ?? []).includes('AWSCURRENT'));
     const r3 = await ok(['secretsmanager', 'rotate-secret', '--secret-id', arn.slice(0, -7), '--client-request-token', 'e2e-python-third-rotation-token-0001']);
     expect(r3.VersionId).toBe('e2e-python-third-rotation-token-0001');
-    const s3 = await until(() => stages(arn), (s) => (s['e2e-python-third-rotation-token-0001'] ?? []).includes('AWSCURRENT'));
+    const s3 = await until(() => stages(arn), (s) => JSON.stringify(s['e2e-python-third-rotation-token-0001']) === '["AWSCURRENT"]');
     expect(s3[String(r2.VersionId)]).toEqual(['AWSPREVIOUS']);
     const d = await ok(['secretsmanager', 'describe-secret', '--secret-id', arn]);
     expect(d).toMatchObject({ RotationEnabled: true, RotationLambdaARN: pyArn });
@@ -229,7 +229,7 @@ describe('a server killed during a rotation resumes it after restart with the sa
       const { existsSync } = await import('node:fs');
       await until(async () => existsSync(join(markers, step)), (v) => v);
       rotor = await rotor.restart('SIGKILL');
-      const s = await until(() => stages(name), (x) => (x[token] ?? []).includes('AWSCURRENT'));
+      const s = await until(() => stages(name), (x) => JSON.stringify(x[token]) === '["AWSCURRENT"]');
       expect(s[token]).toEqual(['AWSCURRENT']);
       const h = await runs(name);
       expect(h).toHaveLength(1);

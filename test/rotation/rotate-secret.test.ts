@@ -60,10 +60,11 @@ async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000)
   }
 }
 
+/** Until the rotation is complete: the function moved AWSCURRENT and the service removed AWSPENDING. */
 async function rotated(id: string, token: string) {
   return until(
     () => stagesOf(id),
-    (s) => (s[token] ?? []).includes('AWSCURRENT'),
+    (s) => JSON.stringify(s[token]) === '["AWSCURRENT"]',
   );
 }
 

@@ -70,6 +70,15 @@ describe('scheduled rotation', () => {
       'finishSecret:Succeeded',
     ]);
     expect(list[1]).toMatchObject({ Trigger: 'api', Mode: 'TestRotation', Status: 'succeeded' });
+
+    // The service events were recorded durably, newest first, CloudTrail-like.
+    const ev = await t.raw('ListEvents', { SecretId: 'sched' }, { headers: { 'x-amz-target': 'rotor.ListEvents' } });
+    const events = ev.body.Events as { EventName: string; EventSource: string; AdditionalEventData: { SecretId: string } }[];
+    expect(events.map((e) => e.EventName)).toEqual(['RotationSucceeded', 'RotationStarted', 'TestRotationSucceeded', 'TestRotationStarted']);
+    expect(events[0]?.EventSource).toBe('secretsmanager.amazonaws.com');
+    expect(events[0]?.AdditionalEventData.SecretId).toBe(d2.ARN);
+    const only = await t.raw('ListEvents', { EventName: 'RotationStarted' }, { headers: { 'x-amz-target': 'rotor.ListEvents' } });
+    expect((only.body.Events as { EventName: string }[]).map((e) => e.EventName)).toEqual(['RotationStarted']);
   });
 
   it('ListRotationRuns validates its input and resolves the secret', async () => {

@@ -50,8 +50,49 @@ export async function listRotationRuns(ctx: OperationContext, input: Wire): Prom
   };
 }
 
+/**
+ * `rotor.ListEvents` {SecretId?, EventName?, MaxResults?(1–100, default 50)}: the recorded service events
+ * (RotationStarted/Succeeded/Failed/Abandoned, TestRotation*, EndSecretVersionDelete), newest first, in a
+ * CloudTrail-like shape.
+ */
+export async function listEvents(ctx: OperationContext, input: Wire): Promise<Wire> {
+  const max = input.MaxResults === undefined ? 50 : input.MaxResults;
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 100) {
+    throw new AwsError('ValidationException', `1 validation error detected: Value '${String(max)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100`);
+  }
+  if (input.EventName !== undefined && typeof input.EventName !== 'string') throw new AwsError('SerializationException', "Unexpected value type for 'EventName': expected a string");
+  let secretArn: string | undefined;
+  if (input.SecretId !== undefined) {
+    if (typeof input.SecretId !== 'string') throw new AwsError('SerializationException', "Unexpected value type for 'SecretId': expected a string");
+    secretArn = (await ctx.services.secrets.resolve(ctx.scope, input.SecretId)).arn;
+  }
+  const events = await ctx.services.events.list({
+    scope: ctx.scope,
+    limit: max,
+    ...(secretArn !== undefined ? { secretArn } : {}),
+    ...(typeof input.EventName === 'string' ? { eventName: input.EventName } : {}),
+  });
+  return {
+    Events: events.map((e) =>
+      compact({
+        EventId: e.eventId,
+        EventTime: epoch(e.eventTime),
+        EventName: e.eventName,
+        EventSource: 'secretsmanager.amazonaws.com',
+        EventType: 'AwsServiceEvent',
+        RecipientAccountId: e.accountId,
+        AwsRegion: e.region,
+        AdditionalEventData: e.secretArn !== undefined ? { SecretId: e.secretArn } : undefined,
+        ErrorMessage: e.detail?.errorMessage,
+        RotationRunId: e.detail?.runId,
+      }),
+    ),
+  };
+}
+
 export const EXTENSIONS = {
   ListRotationRuns: listRotationRuns,
+  ListEvents: listEvents,
 } as const satisfies Record<string, (ctx: OperationContext, input: Wire) => Promise<Wire>>;
 
 export function isExtension(name: string): name is keyof typeof EXTENSIONS {

@@ -84,4 +84,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX rotation_runs_secret ON rotation_runs (secret_arn, started_at);
     `,
   },
+  {
+    version: 3,
+    sqlite: `
+      -- Service events (RotationStarted, RotationSucceeded, …), CloudTrail-like, append-only.
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL UNIQUE,
+        event_time INTEGER NOT NULL,
+        event_name TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        secret_arn TEXT,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX events_secret ON events (secret_arn, seq);
+    `,
+  },
 ];

@@ -6,7 +6,7 @@
  * revision checks still make it correct for several processes on one file.
  */
 import Database from 'better-sqlite3';
-import type { RotationRun, SealedValue, SecretState, Scope } from '../../domain/types.js';
+import type { RotationRun, SealedValue, SecretState, Scope, ServiceEvent } from '../../domain/types.js';
 import type { CredentialRecord, KmsKeyRecord, ListQuery, Store, ValueWrite } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -140,6 +140,10 @@ export class SqliteStore implements Store {
       getRun: db.prepare<[string], { doc: string }>('SELECT doc FROM rotation_runs WHERE run_id = ?'),
       listRuns: db.prepare<[string, number], { doc: string }>(
         'SELECT doc FROM rotation_runs WHERE secret_arn = ? ORDER BY started_at DESC, run_id DESC LIMIT ?',
+      ),
+      putEvent: db.prepare(
+        `INSERT INTO events (event_id, event_time, event_name, account_id, region, secret_arn, doc)
+         VALUES (@event_id, @event_time, @event_name, @account_id, @region, @secret_arn, @doc)`,
       ),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       initMeta: db.prepare<[string, string]>('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)'),
@@ -294,6 +298,33 @@ export class SqliteStore implements Store {
     return this.stmts.listRuns.all(secretArn, limit).map((r) => JSON.parse(r.doc) as RotationRun);
   }
 
+  async appendEvent(e: ServiceEvent): Promise<void> {
+    this.stmts.putEvent.run({
+      event_id: e.eventId,
+      event_time: e.eventTime,
+      event_name: e.eventName,
+      account_id: e.accountId,
+      region: e.region,
+      secret_arn: e.secretArn ?? null,
+      doc: JSON.stringify(e),
+    });
+  }
+
+  async listEvents(q: { scope: Scope; secretArn?: string; eventName?: string; limit: number }): Promise<ServiceEvent[]> {
+    const where = ['account_id = @account', 'region = @region'];
+    const params: Record<string, string | number> = { account: q.scope.accountId, region: q.scope.region, limit: q.limit };
+    if (q.secretArn !== undefined) {
+      where.push('secret_arn = @arn');
+      params.arn = q.secretArn;
+    }
+    if (q.eventName !== undefined) {
+      where.push('event_name = @name');
+      params.name = q.eventName;
+    }
+    const sql = `SELECT doc FROM events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT @limit`;
+    return this.db.prepare<Record<string, string | number>, { doc: string }>(sql).all(params).map((r) => JSON.parse(r.doc) as ServiceEvent);
+  }
+
   async getCredential(accessKeyId: string): Promise<CredentialRecord | undefined> {
     const r = this.stmts.getCred.get(accessKeyId);
     return r ? credFromRow(r) : undefined;
@@ -364,7 +395,7 @@ export class SqliteStore implements Store {
 
   async reset(): Promise<void> {
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM secret_values; DELETE FROM secrets; DELETE FROM rotation_runs;');
+      this.db.exec('DELETE FROM secret_values; DELETE FROM secrets; DELETE FROM rotation_runs; DELETE FROM events;');
     }).immediate();
   }
 
