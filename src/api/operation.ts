@@ -28,12 +28,24 @@ export interface Operation {
   handle(ctx: OperationContext, input: Wire): Promise<Wire>;
 }
 
+/** The model's shapes nest a few levels only; deeper (unknown, ignored) members are left as they are. */
+const MAX_NULL_STRIP_DEPTH = 8;
+
+/** JSON `null` members count as absent (api/validate.ts): drop them so no handler ever sees a null. */
+function withoutNulls(v: unknown, depth = 0): unknown {
+  if (typeof v !== 'object' || v === null || depth > MAX_NULL_STRIP_DEPTH) return v;
+  if (Array.isArray(v)) return v.map((x: unknown) => withoutNulls(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = withoutNulls(x, depth + 1);
+  return out;
+}
+
 /**
  * The model validator has already checked every member's JSON type, so an operation may view its input
- * through its request interface. This is the one place that cast happens.
+ * through its request interface once null members are dropped. This is the one place that cast happens.
  */
 export function typed<T>(input: Wire): T {
-  return input as T;
+  return withoutNulls(input) as T;
 }
 
 /** SecretBinary arrives base64-encoded (validated); domain code works with bytes. */

@@ -29,7 +29,9 @@ export type SecretRef =
   | { kind: 'arn'; arn: string }
   /** A partial ARN: the resource part is treated as a name. */
   | { kind: 'partial'; name: string }
-  /** An ARN of another service, type, account or region: never found. */
+  /** A secret ARN of this Region in another account: access denied, whether or not it exists (spec C9). */
+  | { kind: 'other-account'; arn: string }
+  /** An ARN of another service, type or region: never found. */
   | { kind: 'foreign' };
 
 const ARN_RE = /^arn:([^:]*):([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/s;
@@ -45,7 +47,8 @@ export function parseSecretId(secretId: string, scope: Scope): SecretRef {
   if (!m) return { kind: 'foreign' };
   const [, , service, region, account, type, rest] = m;
   if (service !== 'secretsmanager' || type !== 'secret' || rest === undefined || rest === '') return { kind: 'foreign' };
-  if (region !== scope.region || account !== scope.accountId) return { kind: 'foreign' };
+  if (region !== scope.region) return { kind: 'foreign' };
+  if (account !== scope.accountId) return { kind: 'other-account', arn: secretId };
   if (FULL_SUFFIX_RE.test(rest)) return { kind: 'arn', arn: secretId };
   return { kind: 'partial', name: rest };
 }

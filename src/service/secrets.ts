@@ -71,15 +71,18 @@ function sameValue(a: SecretValue | undefined, b: SecretValue | undefined): bool
 }
 
 /** Tag rules shared by CreateSecret and TagResource (spec §5.18). */
-function mergeTags(existing: readonly Tag[] | undefined, add: readonly Tag[]): Tag[] {
+function mergeTags(existing: readonly Tag[] | undefined, add: readonly Partial<Tag>[]): Tag[] {
   const out = [...(existing ?? [])];
   for (const t of add) {
+    // Neither member is required by the model: a tag needs a key; a missing value is the empty value.
+    if (t.Key === undefined) throw err.invalidParameter('You must specify a Key for each tag.');
     if (t.Key.toLowerCase().startsWith('aws:')) {
       throw err.invalidParameter(`Tag keys starting with 'aws:' are reserved for AWS use: ${t.Key}`);
     }
+    const tag: Tag = { Key: t.Key, Value: t.Value ?? '' };
     const i = out.findIndex((x) => x.Key === t.Key);
-    if (i >= 0) out[i] = { Key: t.Key, Value: t.Value };
-    else out.push({ Key: t.Key, Value: t.Value });
+    if (i >= 0) out[i] = tag;
+    else out.push(tag);
   }
   if (out.length > MAX_TAGS) throw err.invalidParameter(`A secret can have at most ${MAX_TAGS} tags.`);
   return out;
@@ -142,6 +145,12 @@ export function createSecretsService(deps: SecretsDeps) {
         return store.getSecretByName(scope, ref.name);
       case 'arn':
         return store.getSecretByArn(ref.arn);
+      case 'other-account':
+        // Cross-account access needs a resource policy that allows it (not evaluated yet): denied, never
+        // "not found", and the same answer whether or not the secret exists (spec C9).
+        throw err.accessDenied(
+          `You are not authorized to access ${ref.arn}: it belongs to another AWS account and no resource-based policy allows the access.`,
+        );
       case 'foreign':
         return undefined;
     }
@@ -635,6 +644,8 @@ export function createSecretsService(deps: SecretsDeps) {
     input: { SecretId: string; RecoveryWindowInDays?: number; ForceDeleteWithoutRecovery?: boolean },
   ): Promise<{ arn: string; name: string; deletionDate: number }> {
     const force = input.ForceDeleteWithoutRecovery === true;
+    // Name validation comes before the parameter checks (spec §4 order, C2).
+    const existing = await find(sc, input.SecretId);
     if (force && input.RecoveryWindowInDays !== undefined) {
       throw err.invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
     }
@@ -642,7 +653,6 @@ export function createSecretsService(deps: SecretsDeps) {
     if (!Number.isInteger(days) || days < 7 || days > 30) {
       throw err.invalidParameter('The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).');
     }
-    const existing = await find(sc, input.SecretId);
     if (!existing) {
       if (!force) throw err.notFound();
       // AWS does not answer ResourceNotFoundException to a forced delete of an unknown id (spec §5.10).
