@@ -7,6 +7,7 @@ import { FUNCTION_NAME_RE } from './function-name.js';
 import { lambdaErr } from './lambda-errors.js';
 import { isRuntime, RUNTIMES, type RuntimeName } from './runtimes.js';
 import { RESERVED_ENV_KEYS } from './worker-env.js';
+import { isWebhookRuntime, webhookSettings, WEBHOOK_RUNTIME } from './webhook-config.js';
 import type { AddPermissionInput } from './function-policy.js';
 
 type Json = Record<string, unknown>;
@@ -168,6 +169,9 @@ export function parseCreateFunction(body: unknown): CreateFunctionInput {
   const role = checkRole(reqString(o, 'Role', 'role'));
   const runtime = optString(o, 'Runtime');
   const handler = optString(o, 'Handler');
+  if (runtime !== undefined && isRuntime(runtime) && isWebhookRuntime(runtime)) {
+    return parseCreateWebhook(o, name, runtime, role, handler);
+  }
   if (runtime === undefined || handler === undefined) {
     throw lambdaErr.invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
   }
@@ -187,6 +191,39 @@ export function parseCreateFunction(body: unknown): CreateFunctionInput {
     architectures: o.Architectures === undefined || o.Architectures === null ? ['x86_64'] : parseArchitectures(o.Architectures),
   };
   if (o.Environment !== undefined && o.Environment !== null) input.environment = parseEnvironment(o.Environment);
+  return input;
+}
+
+/**
+ * CreateFunction for Runtime rotor.webhook1: no code (Code absent, or empty — the AWS CLI needs
+ * `--code '{}'`), Handler optional, and the webhook's URL and secret required in Environment.Variables.
+ */
+function parseCreateWebhook(o: Json, name: string, runtime: RuntimeName, role: string, handler: string | undefined): CreateFunctionInput {
+  const code = o.Code;
+  if (code !== undefined && code !== null) {
+    if (typeof code !== 'object' || Array.isArray(code)) {
+      throw lambdaErr.invalidContent('Could not parse request body into json: Code must be an object');
+    }
+    if (Object.values(code as Json).some((v) => v !== undefined && v !== null)) {
+      throw lambdaErr.invalidParameter(
+        `Functions with Runtime ${WEBHOOK_RUNTIME} have no code: omit Code (with the AWS CLI, pass --code '{}').`,
+      );
+    }
+  }
+  const input: CreateFunctionInput = {
+    name,
+    runtime,
+    role,
+    handler: handler === undefined || handler === '' ? '' : checkHandler(handler),
+    zip: Buffer.alloc(0),
+    timeout: optInt(o, 'Timeout', 'timeout', 1, 900) ?? 3,
+    memorySize: optInt(o, 'MemorySize', 'memorySize', 128, 10240) ?? 128,
+    description: checkDescription(optString(o, 'Description') ?? ''),
+    architectures: o.Architectures === undefined || o.Architectures === null ? ['x86_64'] : parseArchitectures(o.Architectures),
+  };
+  const environment = o.Environment !== undefined && o.Environment !== null ? parseEnvironment(o.Environment) : undefined;
+  webhookSettings(environment);
+  if (environment !== undefined) input.environment = environment;
   return input;
 }
 

@@ -13,6 +13,7 @@ import { buildStatement, type AddPermissionInput, type PolicyStatement } from '.
 import type { FunctionRecord } from './function-record.js';
 import type { FunctionStore } from './function-store.js';
 import { lambdaErr } from './lambda-errors.js';
+import { isWebhookRuntime, webhookSettings, WEBHOOK_RUNTIME, WEBHOOK_URL_VAR } from './webhook-config.js';
 
 const MAX_ATTEMPTS = 8;
 /** Lambda's quota on a function's resource policy document. */
@@ -38,7 +39,9 @@ export function createFunctionOperations(deps: {
   }
 
   async function create(scope: Scope, input: CreateFunctionInput): Promise<FunctionRecord> {
-    readPackage(input.zip);
+    // A webhook function has no package: an empty blob stands for it (CodeSize 0).
+    if (isWebhookRuntime(input.runtime)) webhookSettings(input.environment);
+    else readPackage(input.zip);
     const f: FunctionRecord = {
       accountId: scope.accountId,
       region: scope.region,
@@ -85,10 +88,14 @@ export function createFunctionOperations(deps: {
   function updateCode(scope: Scope, name: string, u: CodeUpdate): Promise<FunctionRecord> {
     readPackage(u.zip);
     const sha = codeSha256(u.zip);
-    return modify(scope, name, u.revisionId, (f) => ({
-      next: { ...f, codeSha256: sha, codeSize: u.zip.length, lastModified: clock() },
-      code: u.zip,
-    }));
+    return modify(scope, name, u.revisionId, (f) => {
+      if (isWebhookRuntime(f.runtime)) {
+        throw lambdaErr.invalidParameter(
+          `Functions with Runtime ${WEBHOOK_RUNTIME} have no code; change ${WEBHOOK_URL_VAR} with UpdateFunctionConfiguration instead.`,
+        );
+      }
+      return { next: { ...f, codeSha256: sha, codeSize: u.zip.length, lastModified: clock() }, code: u.zip };
+    });
   }
 
   function updateConfiguration(scope: Scope, name: string, u: ConfigurationUpdate): Promise<FunctionRecord> {
@@ -101,6 +108,12 @@ export function createFunctionOperations(deps: {
       if (u.memorySize !== undefined) next.memorySize = u.memorySize;
       if (u.description !== undefined) next.description = u.description;
       if (u.environment !== undefined) next.environment = u.environment;
+      if (isWebhookRuntime(f.runtime) !== isWebhookRuntime(next.runtime)) {
+        throw lambdaErr.invalidParameter(
+          `The runtime cannot change between ${WEBHOOK_RUNTIME} and a runtime that runs code; create a new function instead.`,
+        );
+      }
+      if (isWebhookRuntime(next.runtime)) webhookSettings(next.environment);
       return { next };
     });
   }

@@ -12,6 +12,7 @@ export interface FunctionRecord {
   arn: string;
   runtime: RuntimeName;
   role: string;
+  /** '' for a webhook function created without one (Lambda then omits Handler, as for images). */
   handler: string;
   description: string;
   /** Seconds, 1–900. */
@@ -48,7 +49,7 @@ export interface FunctionConfiguration {
   FunctionArn: string;
   Runtime: string;
   Role: string;
-  Handler: string;
+  Handler?: string;
   CodeSize: number;
   Description: string;
   Timeout: number;
@@ -73,7 +74,7 @@ export function toConfiguration(f: FunctionRecord): FunctionConfiguration {
     FunctionArn: f.arn,
     Runtime: f.runtime,
     Role: f.role,
-    Handler: f.handler,
+    ...(f.handler !== '' ? { Handler: f.handler } : {}),
     CodeSize: f.codeSize,
     Description: f.description,
     Timeout: f.timeout,

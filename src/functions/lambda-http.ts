@@ -18,6 +18,7 @@ import type { FunctionOperations } from './function-operations.js';
 import { policyDocument } from './function-policy.js';
 import { toConfiguration, type FunctionRecord } from './function-record.js';
 import { LambdaError, lambdaErr } from './lambda-errors.js';
+import { isWebhookRuntime } from './webhook-config.js';
 import type { PoolInvokeResult, PoolLogger } from './worker-pool.js';
 
 export const LAMBDA_PATH_PREFIX = '/2015-03-31/functions';
@@ -129,6 +130,8 @@ export function createLambdaHttpHandler(deps: LambdaHttpDeps) {
     },
     'GET /{name}': async ({ scope, name }) => {
       const fn = await ops.get(scope, name);
+      // A webhook function has no package to download.
+      if (isWebhookRuntime(fn.runtime)) return { status: 200, json: { Configuration: toConfiguration(fn) } };
       return {
         status: 200,
         json: { Configuration: toConfiguration(fn), Code: { RepositoryType: 'S3', Location: await deps.codeLocation(fn) } },

@@ -1,7 +1,8 @@
 /**
  * The Lambda-compatible function registry: functions defined through the Lambda REST API (or the rotor
  * CLI), kept in Rotor's SQLite file, run as warm local worker processes (Node.js and Python handlers,
- * unmodified), and invoked by the rotation engine through FunctionInvoker.
+ * unmodified) or delivered as signed HTTP POSTs (Runtime rotor.webhook1, webhook-invoker.ts), and invoked
+ * by the rotation engine through FunctionInvoker.
  *
  *   handleHttp  — the Lambda REST subset (lambda-http.ts), for an already authenticated caller
  *   invoke      — RequestResponse invocation for the rotation engine (never throws for a function failure)
@@ -25,7 +26,9 @@ import { toConfiguration, type FunctionConfiguration, type FunctionRecord } from
 import { createSqliteFunctionStore } from './function-store.js';
 import { createLambdaHttpHandler, type LambdaCaller } from './lambda-http.js';
 import type { FunctionInvoker, InvokeResult } from './types.js';
-import { createWorkerPool, errorPayload, workerKey, type PoolLogger } from './worker-pool.js';
+import { isWebhookRuntime } from './webhook-config.js';
+import { createWebhookInvoker } from './webhook-invoker.js';
+import { createWorkerPool, errorPayload, workerKey, type PoolInvokeResult, type PoolLogger } from './worker-pool.js';
 
 export { LAMBDA_PATH_PREFIX, type LambdaCaller } from './lambda-http.js';
 export { CODE_URL_PATH } from './code-url.js';
@@ -82,6 +85,12 @@ export function createFunctionRegistry(deps: FunctionRegistryDeps): FunctionRegi
   }
 
   const ops = createFunctionOperations({ store, clock: deps.clock, onChange });
+  const webhooks = createWebhookInvoker({ clock: deps.clock, ...(deps.logger ? { logger: deps.logger } : {}) });
+
+  /** Webhook functions are HTTP deliveries; every other runtime runs in a warm worker. */
+  function run(fn: FunctionRecord, event: unknown): Promise<PoolInvokeResult> {
+    return isWebhookRuntime(fn.runtime) ? webhooks.invoke(fn, event) : pool.invoke(fn, event);
+  }
 
   let urlKey: Promise<Buffer> | undefined;
   const codeUrlKey = () =>
@@ -102,7 +111,7 @@ export function createFunctionRegistry(deps: FunctionRegistryDeps): FunctionRegi
 
   const handleHttp = createLambdaHttpHandler({
     ops,
-    invoke: (fn, event) => pool.invoke(fn, event),
+    invoke: run,
     codeLocation,
     ...(deps.logger ? { logger: deps.logger } : {}),
   });
@@ -142,7 +151,7 @@ export function createFunctionRegistry(deps: FunctionRegistryDeps): FunctionRegi
           durationMs: 0,
         };
       }
-      const { requestId: _r, pid: _p, ...result } = await pool.invoke(fn, event);
+      const { requestId: _r, pid: _p, ...result } = await run(fn, event);
       return result;
     },
 
@@ -193,6 +202,7 @@ export function createFunctionRegistry(deps: FunctionRegistryDeps): FunctionRegi
     },
 
     async close() {
+      webhooks.close();
       await pool.close();
       if (ownTempDir !== undefined) rmSync(ownTempDir, { recursive: true, force: true });
     },

@@ -1,9 +1,10 @@
 /**
  * The Lambda runtimes Rotor runs, and how. Every Node runtime runs on the machine's own `node` (the one
  * running Rotor) and every Python runtime on `python3` from PATH: Rotor does not ship interpreters, so the
- * identifier states the handler's expectations, not the interpreter version.
+ * identifier states the handler's expectations, not the interpreter version. `rotor.webhook1` is Rotor's
+ * own: no code, each invocation is a signed HTTP POST to the function's URL (docs/webhook-functions.md).
  */
-export type RuntimeKind = 'node' | 'python';
+export type RuntimeKind = 'node' | 'python' | 'webhook';
 
 export const RUNTIMES = {
   'nodejs18.x': 'node',
@@ -15,6 +16,7 @@ export const RUNTIMES = {
   'python3.11': 'python',
   'python3.12': 'python',
   'python3.13': 'python',
+  'rotor.webhook1': 'webhook',
 } as const satisfies Record<string, RuntimeKind>;
 
 export type RuntimeName = keyof typeof RUNTIMES;

@@ -101,6 +101,8 @@ export function createWorkerPool(deps: WorkerPoolDeps) {
 
   function launcher(fn: FunctionRecord): () => Promise<WorkerLaunch> {
     return async () => {
+      const kind = runtimeKind(fn.runtime);
+      if (kind === 'webhook') throw new Error(`${fn.runtime} functions are not run in workers`);
       const code = await deps.store.getCode(scopeOf(fn), fn.name, fn.codeSha256);
       if (!code) throw new Error('The function was changed or deleted while starting.');
       ensureModuleBoundary();
@@ -109,7 +111,6 @@ export function createWorkerPool(deps: WorkerPoolDeps) {
       const creds = await issueRoleCredentials(deps.credentials, fn, deps.clock());
       const now = new Date(deps.clock());
       const day = now.toISOString().slice(0, 10).replace(/-/g, '/');
-      const kind = runtimeKind(fn.runtime);
       const env = workerEnv({
         fn,
         codeDir,
