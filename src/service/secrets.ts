@@ -46,6 +46,15 @@ export interface SecretsDeps {
   random?: () => number;
 }
 
+export interface ListSecretsInput {
+  IncludePlannedDeletion?: boolean;
+  MaxResults?: number;
+  NextToken?: string;
+  Filters?: unknown[];
+  SortOrder?: 'asc' | 'desc';
+  SortBy?: SortBy;
+}
+
 export interface ValueInput {
   SecretString?: string | undefined;
   /** Already decoded from base64. */
@@ -546,14 +555,7 @@ export function createSecretsService(deps: SecretsDeps) {
 
   async function listSecrets(
     sc: Scope,
-    input: {
-      IncludePlannedDeletion?: boolean;
-      MaxResults?: number;
-      NextToken?: string;
-      Filters?: unknown[];
-      SortOrder?: 'asc' | 'desc';
-      SortBy?: SortBy;
-    },
+    input: ListSecretsInput,
     purpose: 'list' | 'batch' = 'list',
   ): Promise<{ secrets: SecretState[]; nextToken?: string }> {
     const filters: Filter[] = parseFilters(input.Filters);
