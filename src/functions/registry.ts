@@ -23,7 +23,7 @@ import { parseAddPermission, parseCreateFunction } from './function-input.js';
 import { functionArn, parseFunctionRef, resolveFunctionName } from './function-name.js';
 import { serviceMayInvoke, type PolicyStatement } from './function-policy.js';
 import { toConfiguration, type FunctionConfiguration, type FunctionRecord } from './function-record.js';
-import { createSqliteFunctionStore } from './function-store.js';
+import { createSqliteFunctionStore, type FunctionKeyring } from './function-store.js';
 import { createLambdaHttpHandler, type LambdaCaller } from './lambda-http.js';
 import type { FunctionInvoker, InvokeResult } from './types.js';
 import { isWebhookRuntime } from './webhook-config.js';
@@ -36,6 +36,8 @@ export { CODE_URL_PATH } from './code-url.js';
 export interface FunctionRegistryDeps {
   /** Rotor's SQLite database (SqliteStore.db); functions keep their own tables in it. */
   db: Database.Database;
+  /** Rotor's master keyring: seals each function's environment variables at rest (function-store.ts). */
+  keyring: FunctionKeyring;
   credentials: Pick<CredentialService, 'put'>;
   clock: () => number;
   /** Where code is unpacked; undefined ⇒ a temporary directory, removed by close(). */
@@ -64,7 +66,7 @@ export interface FunctionRegistry extends FunctionInvoker {
 const SECRETS_MANAGER = 'secretsmanager.amazonaws.com';
 
 export function createFunctionRegistry(deps: FunctionRegistryDeps): FunctionRegistry {
-  const store = createSqliteFunctionStore(deps.db);
+  const store = createSqliteFunctionStore(deps.db, deps.keyring);
   const ownTempDir = deps.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'rotor-functions-')) : undefined;
   const baseDir = deps.dataDir ?? ownTempDir ?? tmpdir();
   const pool = createWorkerPool({

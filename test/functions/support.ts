@@ -46,12 +46,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function harness(opts: { dataDir?: string; endpoint?: () => string } = {}): Harness {
-  const store = new SqliteStore({ path: ':memory:' });
-  const keyring = new MasterKeyring([{ id: 't', key: randomBytes(32) }]);
+export function harness(
+  opts: { dataDir?: string; endpoint?: () => string; dbPath?: string; keyring?: MasterKeyring } = {},
+): Harness {
+  const store = new SqliteStore({ path: opts.dbPath ?? ':memory:' });
+  const keyring = opts.keyring ?? new MasterKeyring([{ id: 't', key: randomBytes(32) }]);
   const credentials = createCredentialService({ store, keyring, clock: Date.now });
   const registry = createFunctionRegistry({
     db: store.db,
+    keyring,
     credentials,
     clock: Date.now,
     dataDir: opts.dataDir,
