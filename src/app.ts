@@ -22,6 +22,7 @@ import { createRotationService } from './service/rotation.js';
 import { createRotationEngine, type RotationEngine } from './rotation/engine.js';
 import type { FunctionInvoker } from './functions/types.js';
 import { createFunctionRegistry, LAMBDA_PATH_PREFIX } from './functions/registry.js';
+import { createTestClock, handleClockRequest } from './test-clock.js';
 
 /** Service events recorded durably (spec §8.18); API-call events arrive with the audit trail (issue 11). */
 const SERVICE_EVENTS = new Set([
@@ -33,6 +34,7 @@ const SERVICE_EVENTS = new Set([
   'TestRotationSucceeded',
   'TestRotationFailed',
   'EndSecretVersionDelete',
+  'ScheduledRotationSkipped',
 ]);
 
 export interface App {
@@ -55,8 +57,11 @@ export interface AppOptions {
 
 export async function createApp(config: Readonly<Config>, opts: AppOptions = {}): Promise<App> {
   const env = opts.env ?? process.env;
-  const clock = opts.clock ?? Date.now;
+  // `--test-clock`: the domain clock is frozen and set through /_rotor/clock (src/test-clock.ts).
+  const testClock = config.testClock ? createTestClock(opts.clock?.()) : undefined;
+  const clock = testClock ? testClock.now : (opts.clock ?? Date.now);
   const logger = opts.logger ?? createLogger(config.logLevel);
+  if (testClock) logger.warn({ msg: 'TEST CLOCK ENABLED: time is frozen and POST /_rotor/clock changes it; never use this outside tests' });
   if (config.dataDir !== undefined) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const { keyring, created } = loadMasterKeyring({
     ...(env.ROTOR_MASTER_KEY !== undefined ? { envValue: env.ROTOR_MASTER_KEY } : {}),
@@ -102,8 +107,10 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
   let url = '';
   const registry = createFunctionRegistry({
     db: sqlite.db,
+    keyring,
     credentials,
-    clock,
+    // Function credentials, code URLs and webhook signatures are checked against real clocks (as SigV4 is).
+    clock: testClock ? Date.now : clock,
     dataDir: config.dataDir,
     endpointUrl: () => url,
     logger,
@@ -114,8 +121,9 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
   engine = createRotationEngine({ store, rotation, functions, clock, logger, onEvent, ...config.rotation });
   const services: Services = { secrets, kms, credentials, rotation, events: { appendEvent: (e) => store.appendEvent(e), list: (q) => store.listEvents(q) } };
 
-  const routes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+  const routes = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
     const path = (req.url ?? '/').split('?')[0];
+    if (testClock && path === '/_rotor/clock') return handleClockRequest(testClock, req, res, body, () => engine?.wake());
     if (req.method === 'GET' && path === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'ok' }));

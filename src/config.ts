@@ -26,6 +26,8 @@ export interface Config {
   rotation: RotationConfig;
   credentials: DeclaredKey[];
   kmsKeys: KmsKeySpec[];
+  /** Tests only: the domain clock is frozen and set through /_rotor/clock (src/test-clock.ts). */
+  testClock: boolean;
 }
 
 export interface RotationConfig {
@@ -58,6 +60,9 @@ export interface ConfigInput {
   rotation?: Partial<RotationConfig>;
   credentials?: DeclaredKey[];
   kmsKeys?: KmsKeySpec[];
+  testClock?: boolean;
+  /** Allows testClock on a non-loopback host. */
+  testClockAnyHost?: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +102,11 @@ export function envConfig(env: NodeJS.ProcessEnv): ConfigInput {
   return c;
 }
 
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+}
+
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export function buildConfig(...layers: ConfigInput[]): Readonly<Config> {
@@ -109,6 +119,9 @@ export function buildConfig(...layers: ConfigInput[]): Readonly<Config> {
   const logLevel = (m.logLevel ?? 'info') as LogLevel;
   if (!LEVELS.includes(logLevel)) throw new ConfigError(`logLevel must be one of ${LEVELS.join(', ')}`);
   if ((m.tlsCert === undefined) !== (m.tlsKey === undefined)) throw new ConfigError('tlsCert and tlsKey go together');
+  if (m.testClock === true && m.testClockAnyHost !== true && !isLoopback(m.host ?? '127.0.0.1')) {
+    throw new ConfigError('testClock lets anyone who can reach the server change its time: it needs a loopback host (add testClockAnyHost / --test-clock-any-host to force it)');
+  }
   for (const k of m.credentials ?? []) {
     if (!/^[A-Z0-9]{16,128}$/.test(k.accessKeyId) || typeof k.secretAccessKey !== 'string' || k.secretAccessKey.length < 16 || !/^\d{12}$/.test(k.accountId)) {
       throw new ConfigError('each credentials entry needs accessKeyId (A-Z0-9, 16+), secretAccessKey (16+ chars) and a 12-digit accountId');
@@ -137,6 +150,7 @@ export function buildConfig(...layers: ConfigInput[]): Readonly<Config> {
     },
     credentials: m.credentials ?? [],
     kmsKeys: (m.kmsKeys ?? []).map((k) => ({ ...k, accountId: k.accountId ?? accountId })),
+    testClock: m.testClock === true,
   };
   if (m.tlsCert !== undefined) c.tlsCert = m.tlsCert;
   if (m.tlsKey !== undefined) c.tlsKey = m.tlsKey;

@@ -1,7 +1,6 @@
 /** `rotor serve`: start the server, print the bootstrap key once, shut down cleanly on SIGTERM/SIGINT. */
 import type { Command } from 'commander';
-import { buildConfig, envConfig, readConfigFile, type ConfigInput } from '../config.js';
-import { createApp } from '../app.js';
+import type { ConfigInput } from '../config.js';
 
 interface ServeFlags {
   config?: string;
@@ -15,6 +14,8 @@ interface ServeFlags {
   enableReset?: boolean;
   logLevel?: string;
   synchronous?: string;
+  testClock?: boolean;
+  testClockAnyHost?: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -32,7 +33,12 @@ export function registerServe(program: Command): void {
     .option('--enable-reset', 'enable POST /_rotor/reset, which deletes every secret (CI only)')
     .option('--synchronous <mode>', 'SQLite synchronous mode: FULL (default) or NORMAL')
     .option('--log-level <level>', 'debug, info, warn, error or silent (default info)')
+    .option('--test-clock', 'TESTS ONLY: freeze the domain clock and let POST /_rotor/clock set it (loopback only)')
+    .option('--test-clock-any-host', 'allow --test-clock on a non-loopback --host (anyone who can reach it can change the time)')
     .action(async (flags: ServeFlags) => {
+      // Imported here so that the other commands (rotor --version, rotor get-secret-value …) start fast.
+      const { buildConfig, envConfig, readConfigFile } = await import('../config.js');
+      const { createApp } = await import('../app.js');
       const file: ConfigInput = flags.config !== undefined ? readConfigFile(flags.config) : {};
       const cli: ConfigInput = {};
       if (flags.host !== undefined) cli.host = flags.host;
@@ -45,9 +51,14 @@ export function registerServe(program: Command): void {
       if (flags.enableReset === true) cli.enableReset = true;
       if (flags.logLevel !== undefined) cli.logLevel = flags.logLevel;
       if (flags.synchronous !== undefined) cli.synchronous = flags.synchronous;
+      if (flags.testClock === true) cli.testClock = true;
+      if (flags.testClockAnyHost === true) cli.testClockAnyHost = true;
       const config = buildConfig(file, envConfig(process.env), cli);
       const app = await createApp(config);
       const out = process.stdout;
+      if (config.testClock) {
+        process.stderr.write(`WARNING: --test-clock is on: Rotor's time is frozen and anyone who can reach ${app.url}/_rotor/clock can change it. Never use this outside tests.\n`);
+      }
       out.write(`Rotor listening on ${app.url} (${config.dataDir === undefined ? 'in memory' : `data in ${config.dataDir}`})\n`);
       if (app.admin.created && app.admin.secretAccessKey !== undefined) {
         // Printed once, on first start: the secret is stored encrypted and cannot be shown again.

@@ -210,7 +210,11 @@ export function createRotationEngine(opts: EngineOptions) {
     return undefined;
   }
 
-  /** A scheduled rotation whose start time has come: start it like RotateSecret, or re-drive a stuck one. */
+  /**
+   * A scheduled rotation whose start time has come (or passed while Rotor was down: it starts now, once): start
+   * it like RotateSecret, or re-drive a stuck one with its own token. The service records the skip
+   * (ScheduledRotationSkipped) and moves the next scheduled start to the next window (once per window).
+   */
   async function startScheduled(s: SecretState): Promise<void> {
     const pending = pendingVersionId(s);
     try {

@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { err, MSG } from '../domain/errors.js';
-import { cancelRotation, MSG_ROTATION, planRotation, type RotatePlan } from '../domain/rotation.js';
+import { cancelRotation, MSG_ROTATION, pendingVersionId, planRotation, type RotatePlan } from '../domain/rotation.js';
 import { findVersion, versionWithStage } from '../domain/versions.js';
-import { parseRotationRules } from '../domain/schedule.js';
+import { nextWindow, parseRotationRules, pickStartTime } from '../domain/schedule.js';
 import { storedRules, withSchedule } from '../domain/next-rotation.js';
 import {
   AWSCURRENT,
@@ -120,15 +120,37 @@ export function createRotationService(deps: RotationServiceDeps) {
         }
       }
       if (p.kind === 'started') next = withSchedule(next, now, random);
+      if (trigger === 'schedule') next = oncePerWindow(next, now);
       return { result: next, next, addValues };
     });
     const p = plan as RotatePlan | undefined;
+    if (trigger === 'schedule' && (p?.kind === 'retry' || p?.kind === 'blocked')) {
+      // The scheduled start found the previous rotation unfinished: it is re-driven (spec §8.7), not replaced.
+      const pending = pendingVersionId(secret);
+      emit('ScheduledRotationSkipped', secret, {
+        reason: `A previous rotation isn't complete: AWSPENDING is on version ${pending ?? token}, which is not AWSCURRENT. That rotation will be reattempted instead of starting a new one.`,
+        pendingVersionId: pending ?? token,
+        ...(p.job ? { runId: p.job.runId } : {}),
+      });
+    }
     if (p?.job && p.next) {
       await recordStart(secret, p.job);
       wake();
     }
     if (p?.kind === 'blocked') throw err.invalidRequest(MSG_ROTATION.inProgress);
     return { secret, versionId: token };
+  }
+
+  /**
+   * A scheduled start is taken once per window: the next one is chosen in the window after the one open at
+   * `now`, so a run that fails for good is reattempted in the next window, not again in this one. A run that
+   * succeeds reschedules from its LastRotatedDate anyway (withSchedule, after completion).
+   */
+  function oncePerWindow(s: SecretState, now: number): SecretState {
+    if (s.rotationEnabled !== true || s.rotationRules === undefined) return s;
+    const rules = storedRules(s.rotationRules);
+    if (rules.AutomaticallyAfterDays === undefined && rules.ScheduleExpression === undefined) return s;
+    return { ...s, scheduledStartAt: pickStartTime(nextWindow(parseRotationRules(rules), now, now), random) };
   }
 
   async function rotateSecret(sc: Scope, input: RotateInput): Promise<{ secret: SecretState; versionId: string }> {

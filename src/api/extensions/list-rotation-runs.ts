@@ -52,8 +52,8 @@ export async function listRotationRuns(ctx: OperationContext, input: Wire): Prom
 
 /**
  * `rotor.ListEvents` {SecretId?, EventName?, MaxResults?(1–100, default 50)}: the recorded service events
- * (RotationStarted/Succeeded/Failed/Abandoned, TestRotation*, EndSecretVersionDelete), newest first, in a
- * CloudTrail-like shape.
+ * (RotationStarted/Succeeded/Failed/Abandoned, TestRotation*, EndSecretVersionDelete, ScheduledRotationSkipped
+ * with its Reason), newest first, in a CloudTrail-like shape.
  */
 export async function listEvents(ctx: OperationContext, input: Wire): Promise<Wire> {
   const max = input.MaxResults === undefined ? 50 : input.MaxResults;
@@ -85,6 +85,7 @@ export async function listEvents(ctx: OperationContext, input: Wire): Promise<Wi
         AdditionalEventData: e.secretArn !== undefined ? { SecretId: e.secretArn } : undefined,
         ErrorMessage: e.detail?.errorMessage,
         RotationRunId: e.detail?.runId,
+        Reason: e.detail?.reason,
       }),
     ),
   };
