@@ -4,9 +4,12 @@
  * wired main server.)
  */
 import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACCOUNT, REGION, ROLE, harness, isAlive, zipOf, type Harness } from '../../test/functions/support.js';
 
 const BASE = '/2015-03-31/functions';
@@ -255,15 +258,32 @@ describe('Invoke', () => {
   });
 
   it('Event returns 202 and runs in the background; DryRun returns 204', async () => {
-    await create('async-fn', {}, 'let n = 0; export const handler = async (e) => ({ n: ++n, e });');
-    const ev = await call('POST', `${BASE}/async-fn/invocations`, { a: 1 }, { 'X-Amz-Invocation-Type': 'Event' });
-    expect(ev.status).toBe(202);
-    expect(ev.text).toBe('');
-    const dry = await call('POST', `${BASE}/async-fn/invocations`, { a: 1 }, { 'X-Amz-Invocation-Type': 'DryRun' });
-    expect(dry.status).toBe(204);
-    // The Event invocation ran first on the same (serialised, warm) worker.
-    const r = await call('POST', `${BASE}/async-fn/invocations`, { a: 2 });
-    expect(r.json).toEqual({ n: 2, e: { a: 2 } });
+    await create(
+      'async-fn',
+      {},
+      `import fs from 'node:fs';
+       let n = 0;
+       export const handler = async (e) => { n++; if (e.marker) fs.writeFileSync(e.marker, String(n)); return { n, e }; };`,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'rotor-event-'));
+    const marker = join(dir, 'ran');
+    try {
+      const ev = await call('POST', `${BASE}/async-fn/invocations`, { a: 1, marker }, { 'X-Amz-Invocation-Type': 'Event' });
+      expect(ev.status).toBe(202);
+      expect(ev.text).toBe('');
+      const dry = await call('POST', `${BASE}/async-fn/invocations`, { a: 1 }, { 'X-Amz-Invocation-Type': 'DryRun' });
+      expect(dry.status).toBe(204);
+      // The Event invocation runs in the background; once it is done, the next one uses the same warm worker.
+      // (The marker is written just before the worker reports back: an invocation arriving in between
+      // gets a second worker (n = 1); the next one then goes to the first, warm, worker again.)
+      await vi.waitFor(() => expect(existsSync(marker)).toBe(true), { timeout: 10_000, interval: 20 });
+      await vi.waitFor(
+        async () => expect((await call('POST', `${BASE}/async-fn/invocations`, { a: 2 })).json).toEqual({ n: 2, e: { a: 2 } }),
+        { timeout: 10_000, interval: 20 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects bad invocation parameters with 400 and unknown functions with 404', async () => {

@@ -184,14 +184,12 @@ describe('Node handlers', () => {
     expect(r.logs).toContain('Invoke Error');
   });
 
-  it('serialises invocations on one worker', async () => {
-    const rs = await Promise.all([1, 2, 3].map((i) => h.registry.invoke(SCOPE, 'sleepy', { sleep: 80, start: i })));
+  it('runs concurrent invocations in separate warm workers (more in worker-group.test.ts)', async () => {
+    const rs = await Promise.all([1, 2, 3].map((i) => h.registry.invoke(SCOPE, 'sleepy', { sleep: 200, start: i })));
     const ps = rs.map((r) => parse(r.payload));
     expect(rs.every((r) => r.ok)).toBe(true);
-    expect(new Set(ps.map((p) => p.pid)).size).toBe(1);
-    const ends = ps.map((p) => Number(p.at)).sort((a, b) => a - b);
-    expect(ends[1]! - ends[0]!).toBeGreaterThanOrEqual(70);
-    expect(ends[2]! - ends[1]!).toBeGreaterThanOrEqual(70);
+    expect(ps.map((p) => p.start)).toEqual([1, 2, 3]);
+    expect(new Set(ps.map((p) => p.pid)).size).toBeGreaterThanOrEqual(2);
   });
 
   it('enforces the timeout, then restarts the worker for the next invocation', async () => {

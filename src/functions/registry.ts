@@ -45,6 +45,10 @@ export interface FunctionRegistryDeps {
   /** Rotor's own URL (known once listening), given to functions as their endpoint. */
   endpointUrl: () => string;
   logger?: PoolLogger;
+  /** Most warm workers (concurrent invocations) per function; default 4, further invocations queue (FIFO). */
+  maxWorkersPerFunction?: number;
+  /** Idle time after which a function's idle workers beyond the first are stopped (ms); default 60 s. */
+  idleWorkerTimeoutMs?: number;
 }
 
 export interface FunctionRegistry extends FunctionInvoker {
@@ -57,9 +61,12 @@ export interface FunctionRegistry extends FunctionInvoker {
   /** AddPermission without HTTP; returns the statement as stored. */
   addPermission(scope: Scope, functionName: string, request: unknown): Promise<PolicyStatement>;
   deleteFunction(scope: Scope, functionName: string): Promise<void>;
-  /** The pid of a function's warm worker, if one is running in this process. */
+  /**
+   * The pid of a warm worker of the function, if one is running in this process. A function may have
+   * several (one per concurrent invocation, up to maxWorkersPerFunction): this is its oldest live one.
+   */
   workerPid(scope: Scope, name: string): number | undefined;
-  /** Kills all warm workers. */
+  /** Kills all warm workers; resolves by itself once they are gone (no other handle needs to keep Node alive). */
   close(): Promise<void>;
 }
 
@@ -76,6 +83,8 @@ export function createFunctionRegistry(deps: FunctionRegistryDeps): FunctionRegi
     baseDir,
     endpointUrl: deps.endpointUrl,
     ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(deps.maxWorkersPerFunction !== undefined ? { maxWorkersPerFunction: deps.maxWorkersPerFunction } : {}),
+    ...(deps.idleWorkerTimeoutMs !== undefined ? { idleWorkerTimeoutMs: deps.idleWorkerTimeoutMs } : {}),
   });
 
   function onChange({ before, after }: FunctionChange): void {

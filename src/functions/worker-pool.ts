@@ -1,8 +1,9 @@
 /**
- * The warm workers of this Rotor process: at most one live worker per function, keyed by the function's
- * code and configuration, so a changed function gets a fresh process while the old one finishes what it
- * had queued. Workers are per process (each node of a cluster warms its own); the function definitions
- * they run come from the shared store.
+ * The warm workers of this Rotor process: per function a group of up to `maxWorkersPerFunction` workers
+ * (worker-group.ts: concurrent invocations run in separate processes, as in Lambda's separate execution
+ * environments), keyed by the function's code and configuration, so a changed function gets fresh
+ * processes while the old ones finish what they had queued. Workers are per process (each node of a
+ * cluster warms its own); the function definitions they run come from the shared store.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,10 +17,15 @@ import type { FunctionStore } from './function-store.js';
 import { issueRoleCredentials } from './role-credentials.js';
 import { runtimeKind } from './runtimes.js';
 import { FunctionWorker, type FunctionErrorBody, type WorkerLaunch } from './worker.js';
+import { WorkerGroup } from './worker-group.js';
 import { workerEnv } from './worker-env.js';
 
 /** Lambda's synchronous response limit (6 MB), in bytes of the payload. */
 export const MAX_RESPONSE_BYTES = 6_291_556;
+/** Default most workers (concurrent invocations) per function. */
+export const DEFAULT_MAX_WORKERS_PER_FUNCTION = 4;
+/** Default idle time after which a function's workers other than its oldest are stopped (ms). */
+export const DEFAULT_IDLE_WORKER_TIMEOUT_MS = 60_000;
 
 export interface PoolLogger {
   info(o: Record<string, unknown>): void;
@@ -36,6 +42,10 @@ export interface WorkerPoolDeps {
   endpointUrl: () => string;
   logger?: PoolLogger;
   parentEnv?: NodeJS.ProcessEnv;
+  /** Most workers (concurrent invocations) per function; default 4. Further invocations queue (FIFO). */
+  maxWorkersPerFunction?: number;
+  /** Idle time after which a function's idle workers beyond the first are stopped (ms); default 60 s. */
+  idleWorkerTimeoutMs?: number;
 }
 
 export interface PoolInvokeResult extends InvokeResult {
@@ -85,8 +95,11 @@ export function errorPayload(e: FunctionErrorBody): string {
 export function createWorkerPool(deps: WorkerPoolDeps) {
   const runtimeDir = findRuntimeDir();
   const nodeModules = findNodeModules(runtimeDir);
-  const workers = new Map<string, FunctionWorker>();
+  const groups = new Map<string, WorkerGroup>();
   const parentEnv = deps.parentEnv ?? process.env;
+  const maxWorkers = deps.maxWorkersPerFunction ?? DEFAULT_MAX_WORKERS_PER_FUNCTION;
+  if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new Error(`maxWorkersPerFunction must be a positive integer, not ${maxWorkers}`);
+  const idleMs = deps.idleWorkerTimeoutMs ?? DEFAULT_IDLE_WORKER_TIMEOUT_MS;
   let closed = false;
 
   function ensureModuleBoundary(): void {
@@ -143,21 +156,28 @@ export function createWorkerPool(deps: WorkerPoolDeps) {
     };
   }
 
-  function workerFor(fn: FunctionRecord): FunctionWorker {
+  function groupFor(fn: FunctionRecord): WorkerGroup {
     const id = functionId(fn);
     const key = workerKey(fn);
-    const existing = workers.get(id);
+    const existing = groups.get(id);
     if (existing && existing.key === key) return existing;
     if (existing) void existing.retire();
-    const w = new FunctionWorker({
+    const prepare = launcher(fn);
+    const g = new WorkerGroup({
       key,
-      timeoutSeconds: fn.timeout,
-      prepare: launcher(fn),
-      now: deps.clock,
-      ...(deps.logger ? { onLog: (o: Record<string, unknown>) => deps.logger?.info({ ...o, function: fn.arn }) } : {}),
+      maxWorkers,
+      idleMs,
+      create: () =>
+        new FunctionWorker({
+          key,
+          timeoutSeconds: fn.timeout,
+          prepare,
+          now: deps.clock,
+          ...(deps.logger ? { onLog: (o: Record<string, unknown>) => deps.logger?.info({ ...o, function: fn.arn }) } : {}),
+        }),
     });
-    workers.set(id, w);
-    return w;
+    groups.set(id, g);
+    return g;
   }
 
   async function invoke(fn: FunctionRecord, event: unknown): Promise<PoolInvokeResult> {
@@ -167,7 +187,7 @@ export function createWorkerPool(deps: WorkerPoolDeps) {
       const error = { errorType: 'ServiceException', errorMessage: 'Rotor is shutting down' };
       return { ok: false, functionError: 'Unhandled', payload: errorPayload(error), errorMessage: error.errorMessage, logs: '', durationMs: 0, requestId };
     }
-    const outcome = await workerFor(fn).invoke({ requestId, event, invokedFunctionArn: fn.arn });
+    const outcome = await groupFor(fn).invoke({ requestId, event, invokedFunctionArn: fn.arn });
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     const pid = outcome.pid !== undefined ? { pid: outcome.pid } : {};
     if (outcome.ok) {
@@ -192,13 +212,13 @@ export function createWorkerPool(deps: WorkerPoolDeps) {
     };
   }
 
-  /** The function changed or is gone: its worker stops once its queue is done. */
+  /** The function changed or is gone: all its workers stop once the invocations already queued are done. */
   function retire(f: Pick<FunctionRecord, 'accountId' | 'region' | 'name'>): Promise<void> {
     const id = functionId(f);
-    const w = workers.get(id);
-    if (!w) return Promise.resolve();
-    workers.delete(id);
-    return w.retire();
+    const g = groups.get(id);
+    if (!g) return Promise.resolve();
+    groups.delete(id);
+    return g.retire();
   }
 
   /** Removes unpacked code: one version's directory, or (no sha) the whole function's. */
@@ -214,19 +234,29 @@ export function createWorkerPool(deps: WorkerPoolDeps) {
     }
   }
 
+  /** Kills every worker; resolves once their exits are delivered (it keeps the event loop alive meanwhile). */
   async function close(): Promise<void> {
     closed = true;
-    const all = [...workers.values()];
-    workers.clear();
-    await Promise.all(all.map((w) => w.kill()));
+    const all = [...groups.values()];
+    groups.clear();
+    const error = { errorType: 'ServiceException', errorMessage: 'Rotor is shutting down' };
+    await Promise.all(all.map((g) => g.kill(error)));
   }
 
-  /** For tests and diagnostics: the pid of a function's live worker. */
+  /**
+   * For tests and diagnostics: the pid of a live worker of the function (its oldest that has a process;
+   * with several workers, any one of them), or undefined.
+   */
   function pidOf(f: Pick<FunctionRecord, 'accountId' | 'region' | 'name'>): number | undefined {
-    return workers.get(functionId(f))?.pid;
+    return groups.get(functionId(f))?.pid;
   }
 
-  return { invoke, retire, removeCode, close, pidOf };
+  /** For tests and diagnostics: the pids of all live workers of the function. */
+  function pidsOf(f: Pick<FunctionRecord, 'accountId' | 'region' | 'name'>): number[] {
+    return groups.get(functionId(f))?.pids ?? [];
+  }
+
+  return { invoke, retire, removeCode, close, pidOf, pidsOf };
 }
 
 export type WorkerPool = ReturnType<typeof createWorkerPool>;

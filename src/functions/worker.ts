@@ -3,10 +3,14 @@
  * that loads the handler once and then serves invocations, one at a time, over extra stdio pipes (fd 3:
  * requests from Rotor, fd 4: answers; JSON lines), so that the handler's own stdout/stderr are its logs.
  *
- * Invocations are queued and run strictly in turn. The worker is started on the first invocation (its
- * init output is part of that invocation's log), restarted after a crash or a timeout (the process group
- * is killed, so children the handler started die too), and restarted when its role credentials are
- * about to expire.
+ * A worker runs one invocation at a time (any further ones queue on it in turn); concurrency comes from
+ * running several workers of a function side by side (worker-group.ts). The worker is started on the
+ * first invocation (its init output is part of that invocation's log), restarted after a crash or a
+ * timeout (the process group is killed, so children the handler started die too), and restarted when its
+ * role credentials are about to expire.
+ *
+ * The process and its pipes are unref'd, so an idle worker never keeps Rotor's event loop alive; while an
+ * invocation runs, or while kill() waits for the process to go, a ref'd timer does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
@@ -71,6 +75,8 @@ const isMessage = (v: unknown): v is BootstrapMessage =>
 const DRAIN_MS = 1000;
 /** After 'exit', how long to wait for the pipes to close (the last output). */
 const CLOSE_GRACE_MS = 300;
+/** How long kill() waits for the killed process's exit to be delivered. */
+const KILL_WAIT_MS = 5000;
 
 export class FunctionWorker {
   readonly key: string;
@@ -112,12 +118,27 @@ export class FunctionWorker {
     return done;
   }
 
-  /** Kills the process now (in-flight invocations fail). */
+  /** Kills the process now (the in-flight invocation fails); a later invocation starts a new one. */
   async kill(): Promise<void> {
     const child = this.child;
     if (!child) return;
     killGroup(child);
-    await this.exited;
+    // The child and its pipes are unref'd, so this timer is what keeps the event loop alive until the exit
+    // is delivered (or, should the process somehow linger, until the bound).
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'bound'>((r) => (timer = setTimeout(() => r('bound'), KILL_WAIT_MS)));
+    const r = await Promise.race([this.exited, bound]);
+    clearTimeout(timer);
+    if (r === 'bound' && this.child === child) {
+      this.opts.onLog?.({ msg: 'function worker did not exit after SIGKILL', pid: child.pid });
+      this.child = undefined;
+    }
+  }
+
+  /** Kills the process now and accepts no more work (later invocations fail without starting one). */
+  shutdown(): Promise<void> {
+    this.closed = true;
+    return this.kill();
   }
 
   private async run(inv: WorkerInvocation): Promise<WorkerOutcome> {
@@ -193,6 +214,10 @@ export class FunctionWorker {
         msg: { type: 'ready', error: { errorType: 'Runtime.InitError', errorMessage: e instanceof Error ? e.message : String(e) } },
       };
     }
+    if (this.closed) {
+      // Shut down while preparing: no process may be started any more.
+      return { kind: 'exit', code: null, signal: null, error: 'The function worker was stopped' };
+    }
     this.credentialsExpireAt = launch.credentialsExpireAt;
     this.output.reset();
     this.lineBuf = '';
@@ -218,10 +243,12 @@ export class FunctionWorker {
     const deliver = () => {
       if (delivered) return;
       delivered = true;
-      if (this.child === child) this.child = undefined;
+      const current = this.child === child;
+      if (current) this.child = undefined;
       resolveExited();
       this.opts.onLog?.({ msg: 'function worker exited', pid: child.pid, ...exitInfo });
-      this.wake?.({ kind: 'exit', code: exitInfo?.code ?? null, signal: exitInfo?.signal ?? null, ...(exitInfo?.error ? { error: exitInfo.error } : {}) });
+      // A process given up on by kill() must not wake an invocation waiting on its successor.
+      if (current) this.wake?.({ kind: 'exit', code: exitInfo?.code ?? null, signal: exitInfo?.signal ?? null, ...(exitInfo?.error ? { error: exitInfo.error } : {}) });
     };
     child.on('error', (e) => {
       exitInfo = { code: null, signal: null, error: `Runtime failed to start: ${e.message}` };

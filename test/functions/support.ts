@@ -47,7 +47,14 @@ export interface Harness {
 }
 
 export function harness(
-  opts: { dataDir?: string; endpoint?: () => string; dbPath?: string; keyring?: MasterKeyring } = {},
+  opts: {
+    dataDir?: string;
+    endpoint?: () => string;
+    dbPath?: string;
+    keyring?: MasterKeyring;
+    maxWorkersPerFunction?: number;
+    idleWorkerTimeoutMs?: number;
+  } = {},
 ): Harness {
   const store = new SqliteStore({ path: opts.dbPath ?? ':memory:' });
   const keyring = opts.keyring ?? new MasterKeyring([{ id: 't', key: randomBytes(32) }]);
@@ -59,6 +66,8 @@ export function harness(
     clock: Date.now,
     dataDir: opts.dataDir,
     endpointUrl: opts.endpoint ?? (() => ENDPOINT),
+    ...(opts.maxWorkersPerFunction !== undefined ? { maxWorkersPerFunction: opts.maxWorkersPerFunction } : {}),
+    ...(opts.idleWorkerTimeoutMs !== undefined ? { idleWorkerTimeoutMs: opts.idleWorkerTimeoutMs } : {}),
   });
   return {
     store,
