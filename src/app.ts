@@ -114,6 +114,8 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
     dataDir: config.dataDir,
     endpointUrl: () => url,
     logger,
+    maxWorkersPerFunction: config.functions.maxWorkersPerFunction,
+    idleWorkerTimeoutMs: config.functions.idleWorkerTimeoutMs,
   });
   const functions: FunctionInvoker = opts.functions ?? registry;
   const rotation = createRotationService({ store, secrets, kms, functions, clock, onEvent, wake: () => engine?.wake() });

@@ -24,6 +24,7 @@ export interface Config {
   retention: { maxVersions: number; minAgeHours: number };
   purgeIntervalMs: number;
   rotation: RotationConfig;
+  functions: { maxWorkersPerFunction: number; idleWorkerTimeoutMs: number };
   credentials: DeclaredKey[];
   kmsKeys: KmsKeySpec[];
   /** Tests only: the domain clock is frozen and set through /_rotor/clock (src/test-clock.ts). */
@@ -58,6 +59,7 @@ export interface ConfigInput {
   retention?: { maxVersions?: number; minAgeHours?: number };
   purgeIntervalMs?: number | string;
   rotation?: Partial<RotationConfig>;
+  functions?: { maxWorkersPerFunction?: number; idleWorkerTimeoutMs?: number };
   credentials?: DeclaredKey[];
   kmsKeys?: KmsKeySpec[];
   testClock?: boolean;
@@ -147,6 +149,10 @@ export function buildConfig(...layers: ConfigInput[]): Readonly<Config> {
       maxAttempts: int(m.rotation?.maxAttempts, 'rotation.maxAttempts', 1, 100) ?? 5,
       backoffBaseMs: int(m.rotation?.backoffBaseMs, 'rotation.backoffBaseMs', 0, 86_400_000) ?? 30_000,
       backoffMaxMs: int(m.rotation?.backoffMaxMs, 'rotation.backoffMaxMs', 0, 86_400_000) ?? 3_600_000,
+    },
+    functions: {
+      maxWorkersPerFunction: int(m.functions?.maxWorkersPerFunction, 'functions.maxWorkersPerFunction', 1, 64) ?? 4,
+      idleWorkerTimeoutMs: int(m.functions?.idleWorkerTimeoutMs, 'functions.idleWorkerTimeoutMs', 1000, 86_400_000) ?? 60_000,
     },
     credentials: m.credentials ?? [],
     kmsKeys: (m.kmsKeys ?? []).map((k) => ({ ...k, accountId: k.accountId ?? accountId })),
