@@ -15,6 +15,8 @@ import type { Store } from './store/store.js';
 import { createKms } from './service/kms.js';
 import { createSecretsService } from './service/secrets.js';
 import { createCredentialService } from './auth/credentials.js';
+import { createPrincipalDirectory } from './auth/principals.js';
+import { createAuthorizationService } from './service/authorization.js';
 import { createProtocolHandler } from './api/protocol.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Services } from './app-services.js';
@@ -22,6 +24,7 @@ import { createRotationService } from './service/rotation.js';
 import { createRotationEngine, type RotationEngine } from './rotation/engine.js';
 import type { FunctionInvoker } from './functions/types.js';
 import { createFunctionRegistry, LAMBDA_PATH_PREFIX } from './functions/registry.js';
+import { withBuiltinRotators } from './rotators/builtin-registry.js';
 import { createTestClock, handleClockRequest } from './test-clock.js';
 
 /** Service events recorded durably (spec §8.18); API-call events arrive with the audit trail (issue 11). */
@@ -105,7 +108,8 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
     ...(env.ROTOR_ADMIN_SECRET_ACCESS_KEY !== undefined ? { envSecret: env.ROTOR_ADMIN_SECRET_ACCESS_KEY } : {}),
   });
   let url = '';
-  const registry = createFunctionRegistry({
+  // Built-in rotators (src/rotators/) answer `rotor-builtin-*` names before the registry's own lookup.
+  const registry = withBuiltinRotators(createFunctionRegistry({
     db: sqlite.db,
     keyring,
     credentials,
@@ -116,12 +120,13 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
     logger,
     maxWorkersPerFunction: config.functions.maxWorkersPerFunction,
     idleWorkerTimeoutMs: config.functions.idleWorkerTimeoutMs,
-  });
+  }), { secrets });
   const functions: FunctionInvoker = opts.functions ?? registry;
   const rotation = createRotationService({ store, secrets, kms, functions, clock, onEvent, wake: () => engine?.wake() });
   rotationRef = rotation;
   engine = createRotationEngine({ store, rotation, functions, clock, logger, onEvent, ...config.rotation });
-  const services: Services = { secrets, kms, credentials, rotation, events: { appendEvent: (e) => store.appendEvent(e), list: (q) => store.listEvents(q) } };
+  const authz = createAuthorizationService({ principals: createPrincipalDirectory(config), clock });
+  const services: Services = { secrets, kms, credentials, rotation, authz, events: { appendEvent: (e) => store.appendEvent(e), list: (q) => store.listEvents(q) } };
 
   const routes = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
     const path = (req.url ?? '/').split('?')[0];

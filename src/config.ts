@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { DeclaredKey } from './auth/credentials.js';
+import { compilePolicy, PolicyCompileError } from './domain/policy/index.js';
 import type { KmsKeySpec } from './service/kms.js';
 import type { LogLevel } from './logger.js';
 
@@ -26,9 +27,19 @@ export interface Config {
   rotation: RotationConfig;
   functions: { maxWorkersPerFunction: number; idleWorkerTimeoutMs: number };
   credentials: DeclaredKey[];
+  /** IAM roles (function execution roles) with their identity policies (docs/authorization.md). */
+  roles: DeclaredRole[];
   kmsKeys: KmsKeySpec[];
   /** Tests only: the domain clock is frozen and set through /_rotor/clock (src/test-clock.ts). */
   testClock: boolean;
+}
+
+export interface DeclaredRole {
+  /** arn:aws:iam::<account>:role/[path/]name */
+  arn: string;
+  /** Absent ⇒ unrestricted in its account (so existing rotation functions keep working). */
+  policies?: unknown[];
+  tags?: Record<string, string>;
 }
 
 export interface RotationConfig {
@@ -61,6 +72,7 @@ export interface ConfigInput {
   rotation?: Partial<RotationConfig>;
   functions?: { maxWorkersPerFunction?: number; idleWorkerTimeoutMs?: number };
   credentials?: DeclaredKey[];
+  roles?: DeclaredRole[];
   kmsKeys?: KmsKeySpec[];
   testClock?: boolean;
   /** Allows testClock on a non-loopback host. */
@@ -109,6 +121,24 @@ function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
 }
 
+/** Identity policies are compiled here once so a malformed document stops the start, with its location. */
+function checkPolicies(policies: unknown, tags: unknown, where: string): void {
+  if (policies !== undefined) {
+    if (!Array.isArray(policies)) throw new ConfigError(`${where}: policies must be a list of policy documents`);
+    policies.forEach((p: unknown, i) => {
+      try {
+        compilePolicy(p, 'identity');
+      } catch (e) {
+        if (e instanceof PolicyCompileError) throw new ConfigError(`${where}: policy ${i + 1}: ${e.message}`);
+        throw e;
+      }
+    });
+  }
+  if (tags !== undefined && (typeof tags !== 'object' || tags === null || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string'))) {
+    throw new ConfigError(`${where}: tags must be an object of strings`);
+  }
+}
+
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export function buildConfig(...layers: ConfigInput[]): Readonly<Config> {
@@ -129,6 +159,11 @@ export function buildConfig(...layers: ConfigInput[]): Readonly<Config> {
       throw new ConfigError('each credentials entry needs accessKeyId (A-Z0-9, 16+), secretAccessKey (16+ chars) and a 12-digit accountId');
     }
   }
+  for (const r of m.roles ?? []) {
+    if (typeof r.arn !== 'string' || !/^arn:[^:]+:iam::\d{12}:role\/.+$/.test(r.arn)) throw new ConfigError('each roles entry needs an arn of the form arn:aws:iam::<account>:role/<name>');
+    checkPolicies(r.policies, r.tags, `role ${r.arn}`);
+  }
+  for (const k of m.credentials ?? []) checkPolicies(k.policies, k.tags, `credentials ${k.accessKeyId}`);
   const c: Config = {
     host: m.host ?? '127.0.0.1',
     port: int(m.port, 'port', 0, 65535) ?? 4599,
@@ -155,6 +190,7 @@ export function buildConfig(...layers: ConfigInput[]): Readonly<Config> {
       idleWorkerTimeoutMs: int(m.functions?.idleWorkerTimeoutMs, 'functions.idleWorkerTimeoutMs', 1000, 86_400_000) ?? 60_000,
     },
     credentials: m.credentials ?? [],
+    roles: m.roles ?? [],
     kmsKeys: (m.kmsKeys ?? []).map((k) => ({ ...k, accountId: k.accountId ?? accountId })),
     testClock: m.testClock === true,
   };

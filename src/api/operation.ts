@@ -18,6 +18,8 @@ export interface OperationContext {
   caller: Caller;
   requestId: string;
   sourceIp: string;
+  /** Whether the request came over TLS (aws:SecureTransport); absent when unknown. */
+  secureTransport?: boolean;
   services: Services;
 }
 

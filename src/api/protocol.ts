@@ -9,7 +9,8 @@
  *   3. X-Amz-Target `secretsmanager.<Op>`         → 400 UnknownOperationException
  *   4. JSON body                                   → 400 SerializationException
  *   5. model validation (api/validate.ts)          → 400 SerializationException / ValidationException
- *   6. the operation                               → its own AwsErrors; anything else → 500 InternalServiceError
+ *   6. authorization (api/authorize.ts)            → 400 AccessDeniedException (ValidationException for a bad name first)
+ *   7. the operation                               → its own AwsErrors; anything else → 500 InternalServiceError
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +19,7 @@ import { SigV4Verifier } from '../auth/sigv4.js';
 import type { Services } from '../app-services.js';
 import { isOperationName } from './model.js';
 import { validateInput } from './validate.js';
+import { authorizeOperation } from './authorize.js';
 import { OPERATIONS } from './operations/index.js';
 import { EXTENSIONS, isExtension } from './extensions/list-rotation-runs.js';
 import type { Wire } from './wire.js';
@@ -145,6 +147,7 @@ export function createProtocolHandler(opts: ProtocolOptions) {
         caller: { accessKeyId: caller.accessKeyId, accountId: caller.credential.accountId, principalArn: caller.credential.principalArn },
         requestId,
         sourceIp: req.socket.remoteAddress ?? '',
+        secureTransport: 'encrypted' in req.socket && req.socket.encrypted === true,
         services,
       };
       if (typeof target === 'string' && target.startsWith(ROTOR_PREFIX)) {
@@ -168,7 +171,10 @@ export function createProtocolHandler(opts: ProtocolOptions) {
       }
       validateInput(name, input);
       const operation = OPERATIONS[name];
-      const out = await operation.handle(ctx, (input ?? {}) as Wire);
+      const wire = (input ?? {}) as Wire;
+      // 6. authorization of the operation's action on its resource (api/authorize.ts)
+      const authorized = await authorizeOperation(ctx, operation, wire);
+      const out = await operation.handle(authorized, wire);
       send(res, 200, out, requestId);
     } catch (e) {
       if (e instanceof AwsError) {

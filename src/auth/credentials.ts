@@ -14,6 +14,13 @@ export interface DeclaredKey {
   accountId: string;
   /** Defaults to the account root, arn:aws:iam::<account>:root. */
   principalArn?: string;
+  /**
+   * Identity policy documents attached to the principal (docs/authorization.md). Absent ⇒ the principal is
+   * unrestricted in its own account, as the account root is; `[]` ⇒ it may do nothing.
+   */
+  policies?: unknown[];
+  /** Principal tags, for `aws:PrincipalTag/<key>` conditions and `${aws:PrincipalTag/<key>}` variables. */
+  tags?: Record<string, string>;
 }
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

@@ -374,6 +374,8 @@ export function createSecretsService(deps: SecretsDeps) {
   async function batchGetSecretValue(
     sc: Scope,
     input: { SecretIdList?: string[]; Filters?: unknown[]; MaxResults?: number; NextToken?: string },
+    /** Per-item authorization (api/authorize.ts): throws an AwsError reported as that item's error. */
+    authorizeItem: (id: string, s: SecretState | undefined) => void = () => undefined,
   ): Promise<{
     values: { secret: SecretState; version: VersionState; value: SecretValue }[];
     errors: { SecretId: string; ErrorCode: string; Message: string }[];
@@ -389,7 +391,10 @@ export function createSecretsService(deps: SecretsDeps) {
     const errors: { SecretId: string; ErrorCode: string; Message: string }[] = [];
     const fetchOne = async (id: string, pre?: SecretState) => {
       try {
-        const s = pre ?? (await resolve(sc, id));
+        const s = pre ?? (await find(sc, id));
+        // Before "not found", so a caller without permission cannot probe for names.
+        authorizeItem(id, s);
+        if (!s) throw err.notFound();
         values.push(await readResolved(s, undefined, undefined));
       } catch (e) {
         if (!(e instanceof AwsError) || e.status >= 500) throw e;

@@ -21,7 +21,11 @@ export interface TestApp {
   client: SecretsManagerClient;
   clientFor(region: string, keyId?: string, secret?: string): SecretsManagerClient;
   /** A raw signed JSON 1.1 call; returns status, parsed body and headers. */
-  raw(op: string, body: unknown, opts?: { region?: string; headers?: Record<string, string>; rawBody?: string }): Promise<RawResponse>;
+  raw(
+    op: string,
+    body: unknown,
+    opts?: { region?: string; headers?: Record<string, string>; rawBody?: string; accessKeyId?: string; secretAccessKey?: string },
+  ): Promise<RawResponse>;
   close(): Promise<void>;
 }
 
@@ -32,7 +36,7 @@ export interface RawResponse {
 }
 
 export async function startTestApp(
-  overrides: ConfigInput & { clock?: () => number; functions?: FunctionInvoker } = {},
+  overrides: ConfigInput & { clock?: () => number; invoker?: FunctionInvoker } = {},
 ): Promise<TestApp> {
   const external = process.env.ROTOR_TEST_ENDPOINT;
   let app: App | undefined;
@@ -44,13 +48,13 @@ export async function startTestApp(
     keyId = process.env.ROTOR_TEST_ACCESS_KEY_ID ?? keyId;
     secret = process.env.ROTOR_TEST_SECRET_ACCESS_KEY ?? secret;
   } else {
-    const { clock, functions, ...cfg } = overrides;
+    const { clock, invoker, ...cfg } = overrides;
     const config = buildConfig({ memory: true, port: 0, accountId: TEST_ACCOUNT, logLevel: 'silent', ...cfg });
     app = await createApp(config, {
       env: { ROTOR_ADMIN_ACCESS_KEY_ID: TEST_KEY_ID, ROTOR_ADMIN_SECRET_ACCESS_KEY: TEST_SECRET },
       logger: createLogger('silent'),
       ...(clock ? { clock } : {}),
-      ...(functions ? { functions } : {}),
+      ...(invoker ? { functions: invoker } : {}),
     });
     endpoint = app.url;
   }
@@ -76,8 +80,8 @@ export async function startTestApp(
         path: '/',
         headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `secretsmanager.${op}`, ...(opts.headers ?? {}) },
         body: text,
-        accessKeyId: keyId,
-        secretAccessKey: secret,
+        accessKeyId: opts.accessKeyId ?? keyId,
+        secretAccessKey: opts.secretAccessKey ?? secret,
         region: opts.region ?? TEST_REGION,
         service: 'secretsmanager',
       });

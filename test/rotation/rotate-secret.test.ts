@@ -32,7 +32,7 @@ const fn = templateFunction({
 });
 
 beforeAll(async () => {
-  t = await startTestApp({ functions: fn, rotation: { pollMs: 20, backoffBaseMs: 10, backoffMaxMs: 50, maxAttempts: 3, leaseMs: 2000 } });
+  t = await startTestApp({ invoker: fn, rotation: { pollMs: 20, backoffBaseMs: 10, backoffMaxMs: 50, maxAttempts: 3, leaseMs: 2000 } });
   sm = t.client;
 });
 afterAll(async () => {
@@ -220,7 +220,7 @@ describe('rotation: the four steps and the label state machine (spec §8.5)', ()
   it('treats a finishSecret that did not move AWSCURRENT as a failure', async () => {
     let c2: SecretsManagerClient | undefined;
     const lazy = templateFunction({ client: () => c2 ?? sm, lazyFinish: true });
-    const t2 = await startTestApp({ functions: lazy, rotation: { pollMs: 20, backoffBaseMs: 5, backoffMaxMs: 10, maxAttempts: 2 } });
+    const t2 = await startTestApp({ invoker: lazy, rotation: { pollMs: 20, backoffBaseMs: 5, backoffMaxMs: 10, maxAttempts: 2 } });
     try {
       const c = t2.client;
       c2 = c;

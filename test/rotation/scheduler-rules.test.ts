@@ -34,7 +34,7 @@ function sm(): SecretsManagerClient {
 
 async function start(cfg: ConfigInput = {}): Promise<TestApp> {
   current = await startTestApp({
-    functions: fn,
+    invoker: fn,
     clock: () => now,
     // Back-offs are measured on the (frozen) domain clock: none, so failed attempts follow each other at once.
     rotation: { pollMs: 20, backoffBaseMs: 0, backoffMaxMs: 0, maxAttempts: 2 },

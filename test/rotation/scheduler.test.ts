@@ -16,7 +16,7 @@ let sm: SecretsManagerClient;
 const fn = templateFunction({ client: () => sm });
 
 beforeAll(async () => {
-  t = await startTestApp({ functions: fn, clock: () => now, rotation: { pollMs: 20, backoffBaseMs: 10, backoffMaxMs: 20 } });
+  t = await startTestApp({ invoker: fn, clock: () => now, rotation: { pollMs: 20, backoffBaseMs: 10, backoffMaxMs: 20 } });
   sm = t.client;
 });
 afterAll(async () => {

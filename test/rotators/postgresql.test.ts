@@ -172,7 +172,7 @@ describe('postgresql-alternating-users', () => {
 async function pausedRotation(base: Record<string, unknown>, fn: string, master?: Record<string, unknown>) {
   const app = await startTestApp({
     rotation: { pollMs: 20, leaseMs: 5000, maxAttempts: 1, backoffBaseMs: 0, backoffMaxMs: 0 },
-    functions: {
+    invoker: {
       canSecretsManagerInvoke: async () => true,
       invoke: async () => ({ ok: false, payload: '', errorMessage: 'held by the test', logs: '', durationMs: 0 }),
     },
