@@ -98,6 +98,15 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       expect(prefixed.map((s) => s.name)).toEqual(['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
     });
 
+    it('counts names with a prefix up to a cap', async () => {
+      for (let i = 0; i < 5; i++) await store.insertSecret(secret(`pre/${i}`, { pk: `c${i}`, arn: `arn:c${i}` }), []);
+      await store.insertSecret(secret('prf', { pk: 'cx', arn: 'arn:cx' }), []);
+      expect(await store.countNamePrefix(scope, 'pre/', 100)).toBe(5);
+      expect(await store.countNamePrefix(scope, 'pre/', 3)).toBe(3);
+      expect(await store.countNamePrefix(scope, 'pr', 100)).toBe(6);
+      expect(await store.countNamePrefix({ ...scope, region: 'eu-west-1' }, 'pre/', 100)).toBe(0);
+    });
+
     it('finds secrets due for purge', async () => {
       await store.insertSecret(secret('d1', { pk: 'd1', arn: 'arn:d1', deletedAt: 10 }), []);
       await store.insertSecret(secret('d2', { pk: 'd2', arn: 'arn:d2', deletedAt: 30 }), []);

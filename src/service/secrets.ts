@@ -65,6 +65,8 @@ const MAX_TAGS = 50;
 const COMMIT_ATTEMPTS = 20;
 const LIST_SCAN_BUDGET = 5000;
 const LIST_BATCH = 250;
+/** Up to this many name-prefix matches are sorted by SQLite; beyond it the sort-order index is walked. */
+const NAME_PREFIX_SORT_CAP = 1000;
 
 export function valueOf(input: ValueInput): SecretValue | undefined {
   if (input.SecretString !== undefined) return { kind: 'string', value: input.SecretString };
@@ -580,7 +582,13 @@ export function createSecretsService(deps: SecretsDeps) {
       }
       after = { sortValue: c.sv, pk: c.pk };
     }
-    const prefix = namePrefixOf(filters);
+    // A name-prefix filter can use the name index, but then SQLite must sort every match into the requested
+    // order: cheap for a narrow prefix, slow for one that matches most secrets (docs/benchmarks.md). Count
+    // the matches up to a cap; past it, walk the sort order's index instead and let the filter do the rest.
+    let prefix = namePrefixOf(filters);
+    if (prefix !== undefined && sortBy !== 'name' && (await store.countNamePrefix(sc, prefix, NAME_PREFIX_SORT_CAP + 1)) > NAME_PREFIX_SORT_CAP) {
+      prefix = undefined;
+    }
     const out: SecretState[] = [];
     let scanned = 0;
     let lastScanned: SecretState | undefined;

@@ -75,6 +75,8 @@ export interface Store {
   /** Secrets whose deletion time has passed, oldest first. */
   dueForPurge(now: number, limit: number): Promise<SecretState[]>;
   countSecrets(scope: Scope): Promise<number>;
+  /** How many names in the scope start with `prefix`, counting no further than `cap`. */
+  countNamePrefix(scope: Scope, prefix: string, cap: number): Promise<number>;
   /**
    * Secrets with rotation work due at `now`: a job whose notBefore (or expired lease) has passed, or a
    * scheduled start that has come (and no job yet). Oldest first.

@@ -110,6 +110,9 @@ export class SqliteStore implements Store {
       duePurge: db.prepare<[number, number], SecretRow>(
         'SELECT pk, revision, doc FROM secrets WHERE deleted_at IS NOT NULL AND deleted_at <= ? ORDER BY deleted_at LIMIT ?',
       ),
+      countPrefix: db.prepare<[string, string, string, string, number], { n: number }>(
+        'SELECT count(*) AS n FROM (SELECT 1 FROM secrets WHERE account_id = ? AND region = ? AND name >= ? AND name < ? LIMIT ?)',
+      ),
       count: db.prepare<[string, string], { n: number }>(
         'SELECT count(*) AS n FROM secrets WHERE account_id = ? AND region = ?',
       ),
@@ -270,6 +273,10 @@ export class SqliteStore implements Store {
 
   async countSecrets(scope: Scope): Promise<number> {
     return this.stmts.count.get(scope.accountId, scope.region)?.n ?? 0;
+  }
+
+  async countNamePrefix(scope: Scope, prefix: string, cap: number): Promise<number> {
+    return this.stmts.countPrefix.get(scope.accountId, scope.region, prefix, `${prefix}\uffff`, cap)?.n ?? 0;
   }
 
   async dueRotationWork(now: number, limit: number): Promise<SecretState[]> {
