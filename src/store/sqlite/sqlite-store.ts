@@ -263,7 +263,10 @@ export class SqliteStore implements Store {
       params.sv = q.after.sortValue;
       params.apk = q.after.pk;
     }
-    const sql = `SELECT pk, revision, doc FROM secrets WHERE ${where.join(' AND ')} ORDER BY ${col} ${dir}, pk ${dir} LIMIT @limit`;
+    // With a name prefix the service has checked the range is small (≤ 1,000 names): read it through the name
+    // index and sort it, rather than let the planner walk the sort index past a keyset cursor (37 ms at 100k).
+    const from = q.namePrefix !== undefined && q.namePrefix !== '' ? 'secrets INDEXED BY secrets_name' : 'secrets';
+    const sql = `SELECT pk, revision, doc FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${col} ${dir}, pk ${dir} LIMIT @limit`;
     return this.db.prepare<Record<string, string | number>, SecretRow>(sql).all(params).map(toState);
   }
 
