@@ -18,6 +18,7 @@ import { createCredentialService } from './auth/credentials.js';
 import { createPrincipalDirectory } from './auth/principals.js';
 import { createAuthorizationService } from './service/authorization.js';
 import { createProtocolHandler } from './api/protocol.js';
+import { AwsError } from './domain/errors.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Services } from './app-services.js';
 import { createRotationService } from './service/rotation.js';
@@ -153,7 +154,29 @@ export async function createApp(config: Readonly<Config>, opts: AppOptions = {})
     maxBodyBytes: config.maxBodyBytes,
     logger,
     routes,
-    lambda: { prefix: LAMBDA_PATH_PREFIX, handle: (req, res, body, caller) => registry.handleHttp(req, res, body, caller) },
+    lambda: {
+      prefix: LAMBDA_PATH_PREFIX,
+      // The Lambda API is authorized by the same evaluator as Secrets Manager (docs/authorization.md).
+      handle: (req, res, body, caller) =>
+        registry.handleHttp(req, res, body, {
+          ...caller,
+          authorize: (action, resource, resourceAccount) => {
+            const who = {
+              caller: { accountId: caller.accountId, principalArn: caller.principalArn },
+              scope: { region: caller.region },
+              sourceIp: req.socket.remoteAddress ?? '',
+              secureTransport: 'encrypted' in req.socket && req.socket.encrypted === true,
+            };
+            try {
+              authz.check(who, { action, resource, resourceAccount });
+              return undefined;
+            } catch (e) {
+              if (e instanceof AwsError && e.code === 'AccessDeniedException') return e.message;
+              throw e;
+            }
+          },
+        }),
+    },
   });
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     handler(req, res).catch((e: unknown) => {

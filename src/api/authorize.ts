@@ -133,5 +133,7 @@ export async function authorizeOperation(ctx: OperationContext, operation: Pick<
     }
   }
   if (secret && action === 'secretsmanager:GetSecretValue') assertReadableAcrossAccounts(ctx, secret);
-  return scope === ctx.scope ? ctx : { ...ctx, scope };
+  if (secret === undefined) return scope === ctx.scope ? ctx : { ...ctx, scope };
+  // Per-request memo: read-only handlers reuse the secret just authorized instead of reading it again.
+  return { ...ctx, scope, resolved: { secretId, secret } };
 }

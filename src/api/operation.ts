@@ -2,7 +2,7 @@
  * What one AWS operation is: its name, the IAM action it needs, and its handler. The registry in
  * api/operations/index.ts is exhaustive over the model's OperationName union.
  */
-import type { Scope } from '../domain/types.js';
+import type { Scope, SecretState } from '../domain/types.js';
 import type { OperationName } from './model.js';
 import type { Services } from '../app-services.js';
 import type { Wire } from './wire.js';
@@ -21,6 +21,12 @@ export interface OperationContext {
   /** Whether the request came over TLS (aws:SecureTransport); absent when unknown. */
   secureTransport?: boolean;
   services: Services;
+  /**
+   * Per-request memo set by authorization (api/authorize.ts): the secret it found for `secretId` in this
+   * request's scope, so read-only handlers (GetSecretValue, DescribeSecret) need not read and parse it
+   * again. Mutating operations ignore it and resolve inside their revision-checked mutate loop.
+   */
+  resolved?: { secretId: string; secret: SecretState };
 }
 
 export interface Operation {

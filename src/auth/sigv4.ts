@@ -170,7 +170,12 @@ function parseAmzDate(s: string): number | undefined {
   if (!m) return undefined;
   const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   const ms = Date.UTC(y, mo - 1, d, h, mi, se);
-  return formatAmzDate(ms) === s ? ms : undefined;
+  // Valid only if it round-trips (no 31 Feb, no 24:00, no two-digit year that Date.UTC maps to 19xx):
+  // the same test as formatAmzDate(ms) === s, without formatting a string on every request.
+  const t = new Date(ms);
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === se
+    ? ms
+    : undefined;
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -17,11 +17,12 @@ import { resolveFunctionName } from './function-name.js';
 import type { FunctionOperations } from './function-operations.js';
 import { policyDocument } from './function-policy.js';
 import { toConfiguration, type FunctionRecord } from './function-record.js';
+import { authorizeLambdaRequest, LAMBDA_PATH_PREFIX, type LambdaAuthorize } from './lambda-authz.js';
 import { LambdaError, lambdaErr } from './lambda-errors.js';
 import { isWebhookRuntime } from './webhook-config.js';
 import type { PoolInvokeResult, PoolLogger } from './worker-pool.js';
 
-export const LAMBDA_PATH_PREFIX = '/2015-03-31/functions';
+export { LAMBDA_PATH_PREFIX };
 
 /** Lambda's synchronous request limit for Invoke (6 MB). */
 const MAX_INVOKE_REQUEST_BYTES = 6_291_456;
@@ -32,6 +33,12 @@ export interface LambdaCaller {
   accountId: string;
   region: string;
   principalArn: string;
+  /**
+   * Authorization of the request's `lambda:*` (and `iam:PassRole`) actions (lambda-authz.ts), supplied by
+   * the embedding (src/app.ts). Absent: no authorization here (direct use in tests, or a wrapper that
+   * already authorized the request and strips it before delegating).
+   */
+  authorize?: LambdaAuthorize;
 }
 
 interface Reply {
@@ -255,6 +262,11 @@ export function createLambdaHttpHandler(deps: LambdaHttpDeps) {
       const found = route(req.method ?? 'GET', segments);
       if (!found) throw lambdaErr.unknownOperation();
       const scope: Scope = { accountId: caller.accountId, region: caller.region };
+      // Authorization precedes validation of the name and "not found", so existence is never leaked.
+      if (caller.authorize) {
+        const denied = authorizeLambdaRequest(req, body, scope, caller.authorize);
+        if (denied) throw denied;
+      }
       const qualifier = url.searchParams.get('Qualifier') ?? undefined;
       const name = found.key === 'POST /' || found.key === 'GET /' ? '' : resolveFunctionName(scope, found.rawName, qualifier);
       const reply = await routes[found.key]({

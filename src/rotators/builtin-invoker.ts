@@ -13,9 +13,12 @@ import type { Scope } from '../domain/types.js';
 import type { FunctionInvoker, InvokeResult } from '../functions/types.js';
 import type { SecretsService } from '../service/secrets.js';
 import { BUILTIN_NAMES, builtinArn, parseBuiltinRef, type BuiltinName } from './builtin-name.js';
+import { mysqlAlternatingUsers } from './mysql-alternating-users.js';
+import { mysqlSingleUser } from './mysql-single-user.js';
 import { postgresqlAlternatingUsers } from './postgresql-alternating-users.js';
 import { postgresqlSingleUser } from './postgresql-single-user.js';
 import { randomValue } from './random-value.js';
+import { redisSingleUser } from './redis-single-user.js';
 import type { Rotator, StepName } from './rotator.js';
 import { RotatorError } from './rotator-error.js';
 import { checkStaging } from './rotation-steps.js';
@@ -24,6 +27,9 @@ export const ROTATORS: Readonly<Record<BuiltinName, Rotator>> = {
   'random-value': randomValue,
   'postgresql-single-user': postgresqlSingleUser,
   'postgresql-alternating-users': postgresqlAlternatingUsers,
+  'mysql-single-user': mysqlSingleUser,
+  'mysql-alternating-users': mysqlAlternatingUsers,
+  'redis-single-user': redisSingleUser,
 };
 
 const STEPS: readonly StepName[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];

@@ -15,7 +15,10 @@ describe('built-in names', () => {
     expect(parseBuiltinRef(scope, 'arn:aws:lambda:eu-west-1:111122223333:function:rotor-builtin-random-value').kind).toBe('invalid');
     expect(parseBuiltinRef(scope, 'arn:aws:lambda:us-east-1:999988887777:function:rotor-builtin-random-value').kind).toBe('invalid');
     expect(parseBuiltinRef(scope, 'rotor-builtin-random-value:1').kind).toBe('invalid');
-    expect(parseBuiltinRef(scope, 'rotor-builtin-mysql-single-user').kind).toBe('invalid');
+    expect(parseBuiltinRef(scope, 'rotor-builtin-mysql-single-user')).toMatchObject({ kind: 'builtin', name: 'mysql-single-user' });
+    expect(parseBuiltinRef(scope, 'rotor-builtin-mysql-alternating-users').kind).toBe('builtin');
+    expect(parseBuiltinRef(scope, 'rotor-builtin-redis-single-user').kind).toBe('builtin');
+    expect(parseBuiltinRef(scope, 'rotor-builtin-mongodb-single-user').kind).toBe('invalid');
     expect(parseBuiltinRef(scope, 'my-rotator').kind).toBe('other');
   });
 });

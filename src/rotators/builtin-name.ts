@@ -9,9 +9,22 @@ import { functionArn, parseFunctionRef } from '../functions/function-name.js';
 
 export const BUILTIN_PREFIX = 'rotor-builtin-';
 
-export type BuiltinName = 'random-value' | 'postgresql-single-user' | 'postgresql-alternating-users';
+export type BuiltinName =
+  | 'random-value'
+  | 'postgresql-single-user'
+  | 'postgresql-alternating-users'
+  | 'mysql-single-user'
+  | 'mysql-alternating-users'
+  | 'redis-single-user';
 
-export const BUILTIN_NAMES: readonly BuiltinName[] = ['postgresql-alternating-users', 'postgresql-single-user', 'random-value'];
+export const BUILTIN_NAMES: readonly BuiltinName[] = [
+  'mysql-alternating-users',
+  'mysql-single-user',
+  'postgresql-alternating-users',
+  'postgresql-single-user',
+  'random-value',
+  'redis-single-user',
+];
 
 export type BuiltinRef =
   /** Not a built-in name: the registry handles it. */

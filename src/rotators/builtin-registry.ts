@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Scope } from '../domain/types.js';
 import { lambdaTimestamp, type FunctionConfiguration } from '../functions/function-record.js';
 import { LAMBDA_PATH_PREFIX, type FunctionRegistry } from '../functions/registry.js';
+import { authorizeLambdaRequest } from '../functions/lambda-authz.js';
 import { BUILTIN_PREFIX, parseBuiltinRef } from './builtin-name.js';
 import { createBuiltinRotators, withBuiltinInvoker, type BuiltinRotators, type BuiltinRotatorsDeps } from './builtin-invoker.js';
 
@@ -140,8 +141,16 @@ export function withBuiltinRotators(registry: FunctionRegistry, deps: BuiltinRot
     invoke: invoker.invoke,
     list,
     async handleHttp(req, res, body, caller) {
-      if (await handleBuiltin(req, res, body, { accountId: caller.accountId, region: caller.region })) return;
-      await registry.handleHttp(req, res, body, caller);
+      const { authorize, ...who } = caller;
+      const scope = { accountId: caller.accountId, region: caller.region };
+      // Authorized once, here, before built-ins answer (ListFunctions, GetFunction of a built-in).
+      const denied = authorize ? authorizeLambdaRequest(req, body, scope, authorize) : undefined;
+      if (denied) {
+        lambdaError(res, denied.status, denied.code, denied.message);
+        return;
+      }
+      if (await handleBuiltin(req, res, body, scope)) return;
+      await registry.handleHttp(req, res, body, who);
     },
   };
 }

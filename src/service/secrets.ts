@@ -318,16 +318,19 @@ export function createSecretsService(deps: SecretsDeps) {
   }
 
   // ---- DescribeSecret (spec §5.2) ------------------------------------------------------------------------
-  async function describeSecret(sc: Scope, secretId: string): Promise<SecretState> {
-    return resolve(sc, secretId);
+  /** `resolved`: the secret this request's authorization already found for `secretId` (never re-read). */
+  async function describeSecret(sc: Scope, secretId: string, resolved?: SecretState): Promise<SecretState> {
+    return resolved ?? resolve(sc, secretId);
   }
 
   // ---- GetSecretValue (spec §5.3) ------------------------------------------------------------------------
   async function getSecretValue(
     sc: Scope,
     input: { SecretId: string; VersionId?: string; VersionStage?: string },
+    /** The secret this request's authorization already found for `input.SecretId` (see describeSecret). */
+    resolved?: SecretState,
   ): Promise<{ secret: SecretState; version: VersionState; value: SecretValue }> {
-    const s = await resolve(sc, input.SecretId);
+    const s = resolved ?? (await resolve(sc, input.SecretId));
     return readResolved(s, input.VersionId, input.VersionStage);
   }
 

@@ -92,16 +92,20 @@ describe('built-ins in the Lambda API', () => {
     expect(r.status).toBe(200);
     const fns = r.json.Functions as { FunctionName: string; FunctionArn: string; Runtime: string }[];
     expect(fns.map((f) => f.FunctionName)).toEqual([
+      'rotor-builtin-mysql-alternating-users',
+      'rotor-builtin-mysql-single-user',
       'rotor-builtin-postgresql-alternating-users',
       'rotor-builtin-postgresql-single-user',
       'rotor-builtin-random-value',
+      'rotor-builtin-redis-single-user',
     ]);
     expect(fns.every((f) => f.Runtime === 'rotor.builtin')).toBe(true);
-    expect(fns[2]?.FunctionArn).toBe(builtin('random-value'));
-    const p1 = await lambda('GET', '/2015-03-31/functions?MaxItems=2');
-    expect((p1.json.Functions as unknown[]).length).toBe(2);
-    const p2 = await lambda('GET', `/2015-03-31/functions?MaxItems=2&Marker=${String(p1.json.NextMarker)}`);
-    expect((p2.json.Functions as { FunctionName: string }[]).map((f) => f.FunctionName)).toEqual(['rotor-builtin-random-value']);
+    expect(fns[fns.length - 1]?.FunctionArn).toBe(builtin('redis-single-user'));
+    const pageSize = fns.length - 1;
+    const p1 = await lambda('GET', `/2015-03-31/functions?MaxItems=${pageSize}`);
+    expect((p1.json.Functions as unknown[]).length).toBe(pageSize);
+    const p2 = await lambda('GET', `/2015-03-31/functions?MaxItems=${pageSize}&Marker=${String(p1.json.NextMarker)}`);
+    expect((p2.json.Functions as { FunctionName: string }[]).map((f) => f.FunctionName)).toEqual(['rotor-builtin-redis-single-user']);
     expect(p2.json.NextMarker).toBeUndefined();
   });
 

@@ -5,6 +5,7 @@
  * and captured function output (docs/rotation.md).
  */
 import { AwsError } from '../../domain/errors.js';
+import { authorizeOperation } from '../authorize.js';
 import type { OperationContext } from '../operation.js';
 import { compact, epoch, type Wire } from '../wire.js';
 
@@ -17,7 +18,9 @@ export async function listRotationRuns(ctx: OperationContext, input: Wire): Prom
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 100) {
     throw new AwsError('ValidationException', `1 validation error detected: Value '${String(max)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100`);
   }
-  const { secret, runs } = await ctx.services.rotation.history(ctx.scope, secretId, max);
+  // No IAM action of Rotor's own: reading the history needs what reading the rotation configuration needs.
+  const authorized = await authorizeOperation(ctx, { action: 'secretsmanager:DescribeSecret' }, { SecretId: secretId });
+  const { secret, runs } = await ctx.services.rotation.history(authorized.scope, secretId, max);
   return {
     ARN: secret.arn,
     Name: secret.name,
@@ -62,12 +65,17 @@ export async function listEvents(ctx: OperationContext, input: Wire): Promise<Wi
   }
   if (input.EventName !== undefined && typeof input.EventName !== 'string') throw new AwsError('SerializationException', "Unexpected value type for 'EventName': expected a string");
   let secretArn: string | undefined;
+  let scope = ctx.scope;
   if (input.SecretId !== undefined) {
     if (typeof input.SecretId !== 'string') throw new AwsError('SerializationException', "Unexpected value type for 'SecretId': expected a string");
-    secretArn = (await ctx.services.secrets.resolve(ctx.scope, input.SecretId)).arn;
+    // One secret's events: what DescribeSecret on it needs; all events: what ListSecrets needs.
+    scope = (await authorizeOperation(ctx, { action: 'secretsmanager:DescribeSecret' }, { SecretId: input.SecretId })).scope;
+    secretArn = (await ctx.services.secrets.resolve(scope, input.SecretId)).arn;
+  } else {
+    await authorizeOperation(ctx, { action: 'secretsmanager:ListSecrets' }, {});
   }
   const events = await ctx.services.events.list({
-    scope: ctx.scope,
+    scope,
     limit: max,
     ...(secretArn !== undefined ? { secretArn } : {}),
     ...(typeof input.EventName === 'string' ? { eventName: input.EventName } : {}),

@@ -6,6 +6,8 @@ export const describeSecret: Operation = {
   action: 'secretsmanager:DescribeSecret',
   async handle(ctx, raw) {
     const { SecretId } = typed<{ SecretId: string }>(raw);
-    return describeOutput(await ctx.services.secrets.describeSecret(ctx.scope, SecretId));
+    // The secret authorization found for this SecretId in this request (api/authorize.ts), if any.
+    const memo = ctx.resolved?.secretId === SecretId ? ctx.resolved.secret : undefined;
+    return describeOutput(await ctx.services.secrets.describeSecret(ctx.scope, SecretId, memo));
   },
 };

@@ -11,7 +11,10 @@ export const getSecretValue: Operation = {
   name: 'GetSecretValue',
   action: 'secretsmanager:GetSecretValue',
   async handle(ctx, raw) {
-    const r = await ctx.services.secrets.getSecretValue(ctx.scope, typed<Input>(raw));
+    const input = typed<Input>(raw);
+    // The secret authorization found for this SecretId in this request (api/authorize.ts), if any.
+    const memo = ctx.resolved?.secretId === input.SecretId ? ctx.resolved.secret : undefined;
+    const r = await ctx.services.secrets.getSecretValue(ctx.scope, input, memo);
     return secretValueOutput(r.secret, r.version, r.value);
   },
 };

@@ -52,8 +52,11 @@ interface KmsRow {
 type SecretDoc = Omit<SecretState, 'pk' | 'revision'>;
 
 function toState(row: SecretRow): SecretState {
-  const doc = JSON.parse(row.doc) as SecretDoc;
-  return { ...doc, pk: row.pk, revision: row.revision };
+  // The parsed document is fresh and ours: complete it in place rather than copying it.
+  const s = JSON.parse(row.doc) as SecretDoc & Partial<Pick<SecretState, 'pk' | 'revision'>>;
+  s.pk = row.pk;
+  s.revision = row.revision;
+  return s as SecretState;
 }
 function toDoc(s: SecretState): string {
   const { pk: _pk, revision: _rev, ...doc } = s;
