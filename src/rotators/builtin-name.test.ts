@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinArn, parseBuiltinRef } from './builtin-name.js';
 import { parseDbSecret, POSTGRES_ENGINES } from './db-secret.js';
 import { describePgError } from './postgres-connection.js';
-import { alternateUsername } from './postgresql-alternating-users.js';
+import { alternateUsername } from './alternating-users.js';
 import { passwordOptionsOf, DATABASE_PASSWORD_DEFAULTS } from './password-options.js';
 
 const scope = { accountId: '111122223333', region: 'us-east-1' };

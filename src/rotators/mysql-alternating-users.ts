@@ -10,7 +10,7 @@
  */
 import type mysql from 'mysql2/promise';
 import { AWSCURRENT } from '../domain/types.js';
-import { parseDbSecret, target, type DbSecret } from './db-secret.js';
+import { target, type DbSecret } from './db-secret.js';
 import { closeMySqlQuietly } from './mysql-connection.js';
 import {
   currentMySql,
@@ -24,30 +24,11 @@ import {
   testPendingMySql,
   withNewMySqlPassword,
 } from './mysql-steps.js';
-import { alternateUsername } from './postgresql-alternating-users.js';
+import { alternateUsername, readMasterSecret } from './alternating-users.js';
 import { assertSameServer } from './postgres-steps.js';
 import type { Rotator, StepContext } from './rotator.js';
 import { RotatorError } from './rotator-error.js';
-import { createPendingOnce, moveCurrentToPending, readStage } from './rotation-steps.js';
-
-async function masterOf(ctx: StepContext, current: DbSecret): Promise<DbSecret> {
-  if (current.masterarn === undefined) {
-    throw new RotatorError('setSecret: the secret has no "masterarn": alternating users need the ARN of a secret holding credentials that may CREATE USER, GRANT and ALTER USER.');
-  }
-  const text = await readStage(ctx, AWSCURRENT, current.masterarn).catch((e: unknown) => {
-    throw new RotatorError(`setSecret: cannot read the master secret ${current.masterarn ?? ''}: ${e instanceof Error ? e.message : 'unknown error'}`);
-  });
-  const master = parseDbSecret(text, 'master', MYSQL_ENGINES, current.port, false);
-  if (master.host === '') {
-    master.host = current.host;
-    master.port = current.port;
-  } else if (master.host !== current.host || (master.json.port !== undefined && master.port !== current.port)) {
-    throw new RotatorError(`setSecret: the master secret points at ${target(master)} but the secret at ${target(current)}; they must name the same server.`);
-  }
-  if (master.dbname === undefined && current.dbname !== undefined) master.dbname = current.dbname;
-  if (master.ssl === undefined && current.ssl !== undefined) master.ssl = current.ssl;
-  return master;
-}
+import { createPendingOnce, moveCurrentToPending } from './rotation-steps.js';
 
 /** The host part of the account the current credentials log in as (`SELECT CURRENT_USER()` is `user@host`). */
 async function accountHost(conn: mysql.Connection, s: DbSecret): Promise<string> {
@@ -98,7 +79,7 @@ export const mysqlAlternatingUsers: Rotator = {
     } finally {
       await closeMySqlQuietly(own);
     }
-    const master = await masterOf(ctx, current);
+    const master = await readMasterSecret(ctx, current, MYSQL_ENGINES, 'CREATE USER, GRANT and ALTER USER');
     const conn = await mySqlLoginOrThrow('setSecret', master, 'the master secret\'s password (masterarn)');
     const hide = [pending.password, current.password, master.password];
     const run = (what: string, sql: string, values: unknown[] = []) => runMySql('setSecret', conn, master, 'master', what, sql, values, hide);

@@ -5,7 +5,7 @@
  * user being switched to. The user of AWSPREVIOUS keeps working until the next rotation.
  */
 import { AWSCURRENT } from '../domain/types.js';
-import { parseDbSecret, POSTGRES_ENGINES, target, type DbSecret } from './db-secret.js';
+import { POSTGRES_ENGINES, target } from './db-secret.js';
 import { closeQuietly } from './postgres-connection.js';
 import {
   alreadyWorks,
@@ -22,32 +22,8 @@ import {
 } from './postgres-steps.js';
 import type { Rotator, StepContext } from './rotator.js';
 import { RotatorError } from './rotator-error.js';
-import { createPendingOnce, moveCurrentToPending, readStage } from './rotation-steps.js';
-
-const CLONE_SUFFIX = '_clone';
-
-/** `app` ↔ `app_clone`. */
-export function alternateUsername(username: string): string {
-  return username.endsWith(CLONE_SUFFIX) ? username.slice(0, -CLONE_SUFFIX.length) : `${username}${CLONE_SUFFIX}`;
-}
-
-async function masterOf(ctx: StepContext, current: DbSecret): Promise<DbSecret> {
-  if (current.masterarn === undefined) {
-    throw new RotatorError('setSecret: the secret has no "masterarn": alternating users need the ARN of a secret holding credentials that may CREATE ROLE and ALTER ROLE.');
-  }
-  const text = await readStage(ctx, AWSCURRENT, current.masterarn).catch((e: unknown) => {
-    throw new RotatorError(`setSecret: cannot read the master secret ${current.masterarn ?? ''}: ${e instanceof Error ? e.message : 'unknown error'}`);
-  });
-  const master = parseDbSecret(text, 'master', POSTGRES_ENGINES, current.port, false);
-  if (master.host === '') {
-    master.host = current.host;
-    master.port = current.port;
-  } else if (master.host !== current.host || (master.json.port !== undefined && master.port !== current.port)) {
-    throw new RotatorError(`setSecret: the master secret points at ${target(master)} but the secret at ${target(current)}; they must name the same server.`);
-  }
-  if (master.dbname === undefined && current.dbname !== undefined) master.dbname = current.dbname;
-  return master;
-}
+import { alternateUsername, readMasterSecret } from './alternating-users.js';
+import { createPendingOnce, moveCurrentToPending } from './rotation-steps.js';
 
 export const postgresqlAlternatingUsers: Rotator = {
   description: 'PostgreSQL, alternating users <user> / <user>_clone, changed by the master secret (AWS SecretsManagerRDSPostgreSQLRotationMultiUser).',
@@ -76,7 +52,7 @@ export const postgresqlAlternatingUsers: Rotator = {
     assertSameServer('setSecret', current, pending);
     // Confused-deputy check: the current credentials must be valid before the master acts for them.
     await closeQuietly(await loginOrThrow('setSecret', current, 'the current password (AWSCURRENT)'));
-    const master = await masterOf(ctx, current);
+    const master = await readMasterSecret(ctx, current, POSTGRES_ENGINES, 'CREATE ROLE and ALTER ROLE');
     const client = await loginOrThrow('setSecret', master, 'the master secret\'s password (masterarn)');
     try {
       const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [pending.username]);
