@@ -64,6 +64,9 @@ export function createAuthorizationService(deps: { principals: PrincipalDirector
   /** Throws AccessDeniedException unless `who` may perform `target.action` on `target.resource`. */
   function check(who: AuthzWho, target: AuthzTarget): void {
     const me = principals.forCaller(who.caller);
+    // Fast path, same decision as decide(): an unrestricted principal in its own account, with no resource
+    // policy that could deny, is allowed without building the condition context (GetSecretValue hot path).
+    if (me.identity === 'unrestricted' && target.resourcePolicy === undefined && target.resourceAccount === me.principal.accountId) return;
     const now = clock();
     const ctx = new Map<string, string | readonly string[]>();
     const put = (k: string, v: string | readonly string[] | undefined) => {
