@@ -5,11 +5,12 @@
  */
 import mysql from 'mysql2/promise';
 import { target, type DbSecret } from './db-secret.js';
+import { connectWithTlsFallback, describeSocketError, type FailureKind } from './connection-failure.js';
 
 export const MYSQL_CONNECT_TIMEOUT_MS = 10_000;
 export const MYSQL_QUERY_TIMEOUT_MS = 30_000;
 
-export type MySqlFailureKind = 'unreachable' | 'authentication' | 'tls' | 'other';
+export type MySqlFailureKind = FailureKind;
 
 export interface MySqlFailure {
   kind: MySqlFailureKind;
@@ -41,24 +42,10 @@ export function describeMySqlError(e: unknown, where: string): MySqlFailure {
     if (errno === 1040 || errno === 1053 || errno === 2013) return { kind: 'unreachable', detail: `the server is not accepting connections: ${tagged}` };
     return { kind: 'other', detail: tagged };
   }
-  switch (code) {
-    case 'ECONNREFUSED':
-      return { kind: 'unreachable', detail: `connection refused (is MySQL running and accepting TCP connections on ${where}?)` };
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return { kind: 'unreachable', detail: `host not found (${where}: check the secret's "host")` };
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return { kind: 'unreachable', detail: `no route to ${where} (${code}): check the host, port and firewall` };
-    case 'ECONNRESET':
-    case 'PROTOCOL_CONNECTION_LOST':
-      return { kind: 'unreachable', detail: `the server at ${where} closed the connection (${code})` };
-    case 'HANDSHAKE_NO_SSL_SUPPORT':
-      return { kind: 'tls', detail: `TLS failed: the server at ${where} does not offer TLS (${code})` };
-    default:
-      break;
-  }
+  if (code === 'PROTOCOL_CONNECTION_LOST') return { kind: 'unreachable', detail: `the server at ${where} closed the connection (${code})` };
+  if (code === 'HANDSHAKE_NO_SSL_SUPPORT') return { kind: 'tls', detail: `TLS failed: the server at ${where} does not offer TLS (${code})` };
+  const socket = describeSocketError(code, 'MySQL', where);
+  if (socket) return socket;
   if (/ssl|tls|certificate/i.test(message) || (code !== undefined && /CERT|TLS|SSL/.test(code))) {
     return { kind: 'tls', detail: `TLS failed: ${message}${code !== undefined ? ` (${code})` : ''}` };
   }
@@ -84,15 +71,9 @@ async function attempt(s: DbSecret, ssl: boolean): Promise<MySqlConnectOutcome> 
   }
 }
 
-/**
- * Logs in with `s`'s credentials. `ssl: true` requires verified TLS, `false` is plaintext, absent tries
- * TLS first and falls back to plaintext when the TLS handshake fails (AWS's templates do the same).
- */
+/** Logs in with `s`'s credentials, TLS as the secret's `ssl` says (connection-failure.ts). */
 export async function connectMySql(s: DbSecret): Promise<MySqlConnectOutcome> {
-  if (s.ssl !== undefined) return attempt(s, s.ssl);
-  const tls = await attempt(s, true);
-  if (tls.ok || tls.kind !== 'tls') return tls;
-  return attempt(s, false);
+  return connectWithTlsFallback(s, (ssl) => attempt(s, ssl));
 }
 
 export async function closeMySqlQuietly(conn: mysql.Connection): Promise<void> {

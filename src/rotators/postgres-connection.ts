@@ -5,11 +5,12 @@
  */
 import pg from 'pg';
 import { target, type DbSecret } from './db-secret.js';
+import { connectWithTlsFallback, describeSocketError, type FailureKind } from './connection-failure.js';
 
 export const CONNECT_TIMEOUT_MS = 10_000;
 export const QUERY_TIMEOUT_MS = 30_000;
 
-export type PgFailureKind = 'unreachable' | 'authentication' | 'tls' | 'other';
+export type PgFailureKind = FailureKind;
 
 export interface PgFailure {
   kind: PgFailureKind;
@@ -58,21 +59,8 @@ export function describePgError(e: unknown, where: string): PgFailure {
     if (code.startsWith('57P')) return { kind: 'unreachable', detail: `the server is not accepting connections: ${tagged}` };
     return { kind: 'other', detail: tagged };
   }
-  switch (code) {
-    case 'ECONNREFUSED':
-      return { kind: 'unreachable', detail: `connection refused (is PostgreSQL running and accepting TCP connections on ${where}?)` };
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return { kind: 'unreachable', detail: `host not found (${where}: check the secret's "host")` };
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return { kind: 'unreachable', detail: `no route to ${where} (${code}): check the host, port and firewall` };
-    case 'ECONNRESET':
-      return { kind: 'unreachable', detail: `the server at ${where} closed the connection (ECONNRESET)` };
-    default:
-      break;
-  }
+  const socket = describeSocketError(code, 'PostgreSQL', where);
+  if (socket) return socket;
   if (/timeout/i.test(message)) return { kind: 'unreachable', detail: `connection to ${where} timed out (${message})` };
   if (/terminated unexpectedly/i.test(message)) return { kind: 'unreachable', detail: `the server at ${where} closed the connection (${message})` };
   if (/ssl|tls|certificate/i.test(message) || (code !== undefined && /CERT|TLS|SSL/.test(code))) {
@@ -104,15 +92,9 @@ async function attempt(s: DbSecret, ssl: boolean): Promise<ConnectOutcome> {
   }
 }
 
-/**
- * Logs in with `s`'s credentials. `ssl: true` requires verified TLS, `false` is plaintext, absent tries
- * TLS first and falls back to plaintext when the TLS handshake fails (AWS's templates do the same).
- */
+/** Logs in with `s`'s credentials, TLS as the secret's `ssl` says (connection-failure.ts). */
 export async function connectPg(s: DbSecret): Promise<ConnectOutcome> {
-  if (s.ssl !== undefined) return attempt(s, s.ssl);
-  const tls = await attempt(s, true);
-  if (tls.ok || tls.kind !== 'tls') return tls;
-  return attempt(s, false);
+  return connectWithTlsFallback(s, (ssl) => attempt(s, ssl));
 }
 
 export async function closeQuietly(client: pg.Client): Promise<void> {

@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import { createClient } from 'redis';
 import { target, type DbSecret } from './db-secret.js';
+import { describeSocketError } from './connection-failure.js';
 
 export const REDIS_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -32,21 +33,8 @@ export function describeRedisError(e: unknown, where: string): RedisFailure {
   const message = e instanceof Error && e.message !== '' ? e.message : 'unknown error';
   if (message.startsWith('WRONGPASS')) return { kind: 'authentication', detail: message };
   if (message.startsWith('NOPERM')) return { kind: 'other', detail: `permission denied: ${message}` };
-  switch (code) {
-    case 'ECONNREFUSED':
-      return { kind: 'unreachable', detail: `connection refused (is Redis running and accepting TCP connections on ${where}?)` };
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return { kind: 'unreachable', detail: `host not found (${where}: check the secret's "host")` };
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return { kind: 'unreachable', detail: `no route to ${where} (${code}): check the host, port and firewall` };
-    case 'ECONNRESET':
-      return { kind: 'unreachable', detail: `the server at ${where} closed the connection (ECONNRESET)` };
-    default:
-      break;
-  }
+  const socket = describeSocketError(code, 'Redis', where);
+  if (socket) return socket;
   if (/timeout/i.test(message)) return { kind: 'unreachable', detail: `connection to ${where} timed out (${message})` };
   return { kind: 'other', detail: `${message}${code !== undefined ? ` (${code})` : ''}` };
 }
