@@ -5,13 +5,13 @@
  * Then failures at each step, a function that times out, and a SIGKILL of the server during each step,
  * after which the rotation completes with the same VersionId.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRotor, type RotorProcess } from '../helpers/process.js';
+import { runAws, type AwsResult } from '../helpers/aws-cli-any.js';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'rotor-e2e-'));
@@ -20,43 +20,8 @@ const configFile = join(work, 'config.json');
 writeFileSync(configFile, JSON.stringify({ rotation: { pollMs: 50, leaseMs: 1000, backoffBaseMs: 100, backoffMaxMs: 400, maxAttempts: 2 } }));
 let rotor: RotorProcess;
 
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  json: Record<string, unknown>;
-}
-
-function aws(args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('/usr/bin/aws', ['--endpoint-url', rotor.url, ...args, '--output', 'json'], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: work,
-        AWS_ACCESS_KEY_ID: rotor.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: rotor.secretAccessKey,
-        AWS_REGION: rotor.region,
-        AWS_DEFAULT_REGION: rotor.region,
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_PAGER: '',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (status) => {
-      let json: Record<string, unknown> = {};
-      try {
-        json = stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
-      } catch {
-        json = {};
-      }
-      resolve({ status, stdout, stderr, json });
-    });
-  });
+function aws(args: string[]): Promise<AwsResult> {
+  return runAws(rotor, work, args);
 }
 
 async function ok(args: string[]): Promise<Record<string, unknown>> {

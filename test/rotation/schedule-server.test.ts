@@ -9,7 +9,6 @@
  * The test years are far ahead (2099): after a restart the test clock starts again at the real time, which
  * is then before every scheduled start, until the test sets it.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/auth/sigv4.js';
 import { startRotor, type RotorProcess } from '../helpers/process.js';
+import { runAws, type AwsResult } from '../helpers/aws-cli-any.js';
 
 const FIXTURES = new URL('../e2e/fixtures/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'rotor-sched-server-'));
@@ -30,42 +30,8 @@ let rotor: RotorProcess;
 
 // ---- helpers ----------------------------------------------------------------------------------------
 
-interface Result {
-  status: number | null;
-  stderr: string;
-  json: Record<string, unknown>;
-}
-
-function aws(args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('/usr/bin/aws', ['--endpoint-url', rotor.url, ...args, '--output', 'json'], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: work,
-        AWS_ACCESS_KEY_ID: rotor.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: rotor.secretAccessKey,
-        AWS_REGION: rotor.region,
-        AWS_DEFAULT_REGION: rotor.region,
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_PAGER: '',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (status) => {
-      let json: Record<string, unknown> = {};
-      try {
-        json = stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
-      } catch {
-        json = {};
-      }
-      resolve({ status, stderr, json });
-    });
-  });
+function aws(args: string[]): Promise<AwsResult> {
+  return runAws(rotor, work, args);
 }
 
 async function ok(args: string[]): Promise<Record<string, unknown>> {
